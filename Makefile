@@ -1,0 +1,47 @@
+# The two commands: `make run` (the app on SQLite, no Redis) and `make test` (the whole suite
+# against the machine's PostgreSQL and Redis). Both set up the virtualenv they need.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+
+.PHONY: run test lint format venv clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed-app: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@ $(VENV)/.installed-app
+
+venv: $(VENV)/.installed-app
+
+# Development mode: SQLite under var/, tasks run in-process, nothing else needed.
+run: $(VENV)/.installed-app
+	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u SECRET_KEY -u FACTCHECK_ENV \
+		sh -c '$(BIN)/python manage.py migrate --no-input -v0 && \
+		$(BIN)/python manage.py load_demo && \
+		echo "Serving on http://127.0.0.1:8000/ (Ctrl-C to stop)" && \
+		$(BIN)/python manage.py runserver 127.0.0.1:8000'
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: $(VENV)/.installed-test lint
+	env -u SECRET_KEY -u FACTCHECK_ENV DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+		$(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache test-artifacts

@@ -1,0 +1,1 @@
+"""Articles, claims, extraction, ratings, verdicts and the editorial workflow."""

@@ -1,0 +1,7 @@
+"""App config for claims."""
+
+from django.apps import AppConfig
+
+
+class ClaimsConfig(AppConfig):
+    name = "claims"

@@ -1,0 +1,309 @@
+"""Articles, claims with their structured figures, the rating scale, ratings and verdicts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from factcheck.models import TimeStamped
+
+
+class Article(TimeStamped):
+    """A news article as imported: its bibliographic facts and its body text."""
+
+    title = models.CharField(max_length=500)
+    publisher = models.CharField(max_length=200, blank=True)
+    author = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField(null=True, blank=True, db_index=True)
+    url = models.URLField(max_length=2000, blank=True, db_index=True)
+    body = models.TextField(blank=True)
+    language = models.CharField(max_length=16, blank=True, default="en")
+    # SHA-256 of the normalised body: an article imported twice is one article.
+    content_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ClaimState(models.TextChoices):
+    NEW = "new", "New"
+    RESEARCHING = "researching", "Researching"
+    IN_REVIEW = "in_review", "In review"
+    AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
+    PUBLISHED = "published", "Published"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class ClaimKind(models.TextChoices):
+    QUANTITY = "quantity", "Quantity"
+    MONEY = "money", "Money"
+    PERCENTAGE = "percentage", "Percentage"
+    DATE_EVENT = "date_event", "Date or event"
+    ATTRIBUTION = "attribution", "Attribution"
+    OTHER = "other", "Other"
+
+
+class Qualifier(models.TextChoices):
+    EXACT = "exact", "exactly"
+    ABOUT = "about", "about"
+    MORE_THAN = "more_than", "more than"
+    LESS_THAN = "less_than", "less than"
+    AT_LEAST = "at_least", "at least"
+    UP_TO = "up_to", "up to"
+    NEARLY = "nearly", "nearly"
+
+
+class Scale(models.TextChoices):
+    ONE = "", "—"
+    THOUSAND = "thousand", "thousand"
+    MILLION = "million", "million"
+    BILLION = "billion", "billion"
+    TRILLION = "trillion", "trillion"
+
+
+SCALE_FACTORS = {
+    "": Decimal(1),
+    "thousand": Decimal(10) ** 3,
+    "million": Decimal(10) ** 6,
+    "billion": Decimal(10) ** 9,
+    "trillion": Decimal(10) ** 12,
+}
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "day"
+    MONTH = "month", "month"
+    YEAR = "year", "year"
+
+
+def _choices_check(
+    field: str, choices: type[models.TextChoices], name: str
+) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+
+
+class Claim(TimeStamped):
+    """A checkable statement in the desk's words, with its figures, dates and source span."""
+
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
+    )
+    text = models.TextField()
+    # Where in the article body the claim came from (character offsets, end exclusive).
+    span_start = models.PositiveIntegerField(null=True, blank=True)
+    span_end = models.PositiveIntegerField(null=True, blank=True)
+    span_text = models.TextField(blank=True)
+    kind = models.CharField(max_length=16, choices=ClaimKind.choices, default=ClaimKind.OTHER)
+    # The structured figure: value as written, scale applied on top (114 + billion).
+    value = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
+    qualifier = models.CharField(max_length=16, choices=Qualifier.choices, blank=True)
+    unit = models.CharField(max_length=32, blank=True, db_index=True)
+    scale = models.CharField(max_length=16, choices=Scale.choices, blank=True)
+    # The period the claim is about: a day, a month, a year, or a range of them.
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(max_length=8, choices=DatePrecision.choices, blank=True)
+    claimant = models.CharField(max_length=200, blank=True)
+    state = models.CharField(max_length=20, choices=ClaimState.choices, default=ClaimState.NEW)
+    check_worthiness = models.FloatField(default=0.5)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_claims",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The rating of the latest published verdict, kept here so queues filter without a join.
+    rating = models.ForeignKey(
+        "RatingScale", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic locking: every write bumps it; a stale version is a conflict.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "-updated_at"], name="claim_state_updated_idx"),
+            models.Index(fields=["kind"], name="claim_kind_idx"),
+            models.Index(fields=["article", "span_start"], name="claim_article_span_idx"),
+            models.Index(fields=["assignee", "state"], name="claim_assignee_state_idx"),
+            models.Index(fields=["rating"], name="claim_rating_idx"),
+            models.Index(fields=["published_at"], name="claim_published_idx"),
+            models.Index(fields=["period_start", "period_end"], name="claim_period_idx"),
+        ]
+        constraints = [
+            _choices_check("state", ClaimState, "claim_state_valid"),
+            _choices_check("kind", ClaimKind, "claim_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(qualifier="") | Q(qualifier__in=Qualifier.values),
+                name="claim_qualifier_valid",
+            ),
+            _choices_check("scale", Scale, "claim_scale_valid"),
+            models.CheckConstraint(
+                condition=Q(date_precision="") | Q(date_precision__in=DatePrecision.values),
+                name="claim_precision_valid",
+            ),
+            # A span comes as a pair, within an article, and is not empty.
+            models.CheckConstraint(
+                condition=(Q(span_start__isnull=True) & Q(span_end__isnull=True))
+                | (
+                    Q(span_start__isnull=False)
+                    & Q(span_end__gt=F("span_start"))
+                    & Q(article__isnull=False)
+                ),
+                name="claim_span_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_end__gte=F("period_start")),
+                name="claim_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True) | ~Q(date_precision=""),
+                name="claim_period_has_precision",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | ~Q(unit=""), name="claim_value_has_unit"
+            ),
+            models.CheckConstraint(
+                condition=Q(check_worthiness__gte=0) & Q(check_worthiness__lte=1),
+                name="claim_score_in_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="published") | Q(published_at__isnull=False),
+                name="claim_published_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def amount(self) -> Decimal | None:
+        """The value with its scale applied (114 billion -> 114000000000)."""
+        if self.value is None:
+            return None
+        return self.value * SCALE_FACTORS[self.scale]
+
+    @property
+    def figure_display(self) -> str:
+        if self.value is None:
+            return ""
+        value = f"{self.value.normalize():,f}"
+        parts = [] if self.qualifier in ("", "exact") else [self.get_qualifier_display()]
+        parts += [value, self.scale, self.unit]
+        return " ".join(p for p in parts if p)
+
+    @property
+    def period_display(self) -> str:
+        if not self.period_start:
+            return ""
+        fmt = {"day": "%-d %B %Y", "month": "%B %Y", "year": "%Y"}.get(
+            self.date_precision, "%Y-%m-%d"
+        )
+        start = self.period_start.strftime(fmt)
+        end = self.period_end.strftime(fmt) if self.period_end else start
+        return start if start == end else f"{start} – {end}"
+
+
+class RatingScale(models.Model):
+    """One step of the desk's rating scale (true ... false, misleading, unproven)."""
+
+    slug = models.SlugField(max_length=40, unique=True)
+    label = models.CharField(max_length=60, unique=True)
+    # ClaimReview reviewRating.ratingValue; empty for ratings outside the numeric scale.
+    rating_value = models.PositiveSmallIntegerField(null=True, blank=True)
+    colour = models.CharField(max_length=7, default="#666666")
+    meaning = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(unique=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = "rating scale entry"
+        verbose_name_plural = "rating scale"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(colour__regex=r"^#[0-9A-Fa-f]{6}$"), name="rating_colour_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Rating(TimeStamped):
+    """One reviewer's rating of one claim, with the rationale and the evidence it rests on."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="ratings")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ratings"
+    )
+    scale = models.ForeignKey(RatingScale, on_delete=models.PROTECT, related_name="+")
+    rationale = models.TextField()
+    evidence = models.ManyToManyField("sources.Evidence", blank=True, related_name="ratings")
+    revision = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "reviewer"], name="one_rating_per_reviewer"),
+            models.CheckConstraint(condition=~Q(rationale=""), name="rating_has_rationale"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} rated {self.scale} on claim {self.claim_id}"
+
+
+class VerdictVersion(models.Model):
+    """One version of a claim's verdict; corrections add versions with a public note."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verdicts")
+    number = models.PositiveIntegerField()
+    rating = models.ForeignKey(RatingScale, on_delete=models.PROTECT, related_name="+")
+    conclusion = models.CharField(max_length=300)
+    explanation = models.TextField()
+    evidence = models.ManyToManyField("sources.Evidence", blank=True, related_name="verdicts")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField()
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    correction_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["claim", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "number"], name="one_verdict_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="verdict_number_positive"),
+            models.CheckConstraint(condition=~Q(conclusion=""), name="verdict_has_conclusion"),
+            # Every version after the first is a correction and says so publicly.
+            models.CheckConstraint(
+                condition=Q(number=1) | ~Q(correction_note=""), name="correction_has_note"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Verdict v{self.number} on claim {self.claim_id}: {self.rating}"

@@ -1,0 +1,23 @@
+"""Admin for the audit log: read-only, searchable by actor, action and object."""
+
+from django.contrib import admin
+
+from factcheck.models import AuditEvent
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "actor_name", "action", "object_repr", "claim"]
+    list_filter = ["action", "system_actor", "content_type"]
+    search_fields = ["action", "object_repr", "actor__username", "system_actor", "note"]
+    list_select_related = ["actor", "claim"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,67 @@
+"""The desk's roles (Django groups) and what each may do in the admin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+FACT_CHECKER = "fact-checker"
+EDITOR = "editor"
+ROLES = (FACT_CHECKER, EDITOR)
+
+# Editors work in the admin; fact-checkers only read there.
+_EDITOR_MODELS = {
+    "claims": ["article", "claim", "rating", "verdictversion", "ratingscale"],
+    "sources": ["source", "evidence", "capture"],
+}
+_READ_ONLY_MODELS = {"factcheck": ["auditevent"]}
+
+
+def role_names(user: Any) -> set[str]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_desk_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._desk_roles = cached
+    return cached
+
+
+def is_editor(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or EDITOR in role_names(user)
+
+
+def is_fact_checker(user: Any) -> bool:
+    """Anyone who may research and rate: fact-checkers and editors."""
+    return is_editor(user) or FACT_CHECKER in role_names(user)
+
+
+def grant_role_permissions(**kwargs: Any) -> None:
+    """post_migrate hook: the roles, their admin permissions and the default scale (idempotent).
+
+    It also runs after a test database flush, which empties what the data migrations created.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    from claims.defaults import ensure_default_scale
+    from claims.models import RatingScale
+
+    ensure_default_scale(RatingScale)
+
+    editor, _ = Group.objects.get_or_create(name=EDITOR)
+    checker, _ = Group.objects.get_or_create(name=FACT_CHECKER)
+    editor_perms = (
+        Permission.objects.filter(
+            content_type__app_label__in=list(_EDITOR_MODELS),
+        )
+        .filter(
+            content_type__model__in=[m for models in _EDITOR_MODELS.values() for m in models],
+        )
+        .exclude(codename__startswith="delete_")
+    )
+    view_perms = Permission.objects.filter(codename__startswith="view_").filter(
+        content_type__model__in=[
+            m for models in (*_EDITOR_MODELS.values(), *_READ_ONLY_MODELS.values()) for m in models
+        ]
+    )
+    editor.permissions.add(*editor_perms, *view_perms)
+    checker.permissions.add(*view_perms)

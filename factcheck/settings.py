@@ -1,0 +1,272 @@
+"""Settings for the fact-checking desk, read from the environment.
+
+Two modes. Development (the default, nothing set): SQLite under ``var/``, Celery tasks run
+eagerly without a broker, DEBUG on. Production (``SECRET_KEY`` set, or
+``FACTCHECK_ENV=production``): ``DATABASE_URL``, ``REDIS_URL`` (or ``CELERY_BROKER_URL``),
+``SECRET_KEY`` and ``ALLOWED_HOSTS`` are required and checked, DEBUG is off and the deployment
+checks pass.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("FACTCHECK_VAR_DIR", BASE_DIR / "var"))
+
+env = os.environ.get
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = env(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {raw!r}")
+
+
+def _int(name: str, default: int) -> int:
+    raw = env(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
+
+
+def _required(name: str) -> str:
+    value = (env(name) or "").strip()
+    if not value:
+        raise ImproperlyConfigured(f"{name} is required in production mode and is not set")
+    return value
+
+
+_mode = (env("FACTCHECK_ENV") or "").strip().lower()
+if _mode not in {"", "development", "production"}:
+    raise ImproperlyConfigured(
+        f"FACTCHECK_ENV must be 'development' or 'production', got {_mode!r}"
+    )
+PRODUCTION = _mode == "production" or (_mode == "" and bool(env("SECRET_KEY")))
+
+if PRODUCTION:
+    SECRET_KEY = _required("SECRET_KEY")
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is malformed: use at least 50 random characters (for example the output "
+            "of `python -c 'import secrets; print(secrets.token_urlsafe(64))'`)"
+        )
+    _db_url = _required("DATABASE_URL")
+    _broker_url = (env("CELERY_BROKER_URL") or "").strip() or _required("REDIS_URL")
+    ALLOWED_HOSTS = [h.strip() for h in _required("ALLOWED_HOSTS").split(",") if h.strip()]
+    if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "ALLOWED_HOSTS is malformed: give a comma-separated list of host names, not '*'"
+        )
+    DEBUG = False
+else:
+    SECRET_KEY = (
+        env("SECRET_KEY") or "development-only-key-never-use-in-production-0123456789abcdef"
+    )
+    _db_url = (env("DATABASE_URL") or "").strip()
+    _broker_url = (env("CELERY_BROKER_URL") or env("REDIS_URL") or "").strip()
+    ALLOWED_HOSTS = [
+        h.strip() for h in (env("ALLOWED_HOSTS") or "127.0.0.1,localhost").split(",") if h.strip()
+    ] + ["testserver"]
+    DEBUG = _flag("DEBUG", True)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "factcheck",
+    "claims",
+    "sources",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+]
+
+if PRODUCTION:
+    # gunicorn serves the collected static files itself; runserver does it in development.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+
+ROOT_URLCONF = "factcheck.urls"
+WSGI_APPLICATION = "factcheck.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# Database ----------------------------------------------------------------------------------------
+if _db_url:
+    if urlsplit(_db_url).scheme not in {"postgres", "postgresql", "pgsql", "sqlite"}:
+        raise ImproperlyConfigured(
+            "DATABASE_URL is malformed: expected postgres://user:password@host:port/name"
+        )
+    try:
+        DATABASES = {"default": dj_database_url.parse(_db_url, conn_max_age=60)}
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_URL is malformed: {exc}") from None
+    if PRODUCTION and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL in production mode")
+else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "db.sqlite3",
+            "OPTIONS": {"timeout": 20},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Celery ------------------------------------------------------------------------------------------
+if _broker_url and urlsplit(_broker_url).scheme not in {"redis", "rediss", "memory"}:
+    raise ImproperlyConfigured("REDIS_URL is malformed: expected redis://host:port/db")
+CELERY_BROKER_URL = _broker_url or "memory://"
+# Without a broker (development) tasks run in-process, so the app works with nothing installed.
+CELERY_TASK_ALWAYS_EAGER = not _broker_url
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TIMEZONE = "UTC"
+
+# Auth and i18n -----------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# Static files and archive storage ----------------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env("STATIC_ROOT") or BASE_DIR / "staticfiles")
+ARCHIVE_ROOT = Path(env("ARCHIVE_ROOT") or VAR_DIR / "archives")
+_archive_backend = env("ARCHIVE_STORAGE_BACKEND") or "django.core.files.storage.FileSystemStorage"
+STORAGES = {
+    "default": {
+        "BACKEND": _archive_backend,
+        "OPTIONS": {"location": str(ARCHIVE_ROOT)}
+        if _archive_backend.endswith("FileSystemStorage")
+        else {},
+    },
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+MEDIA_ROOT = ARCHIVE_ROOT
+
+# Security ----------------------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = _int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    CSRF_TRUSTED_ORIGINS = [f"https://{h.lstrip('.')}" for h in ALLOWED_HOSTS]
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# REST framework ----------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+}
+SPECTACULAR_SETTINGS = {"TITLE": "Fact-checking desk API", "VERSION": "1.0.0"}
+
+# The desk ----------------------------------------------------------------------------------------
+FACTCHECK_ORGANISATION = env("FACTCHECK_ORGANISATION") or "Fact-checking desk"
+FACTCHECK_PUBLIC_URL = (env("FACTCHECK_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/")
+# How many independent ratings a claim needs before it can await an editor's approval.
+RATINGS_REQUIRED = _int("RATINGS_REQUIRED", 2)
+
+# The fetcher: the only outbound door. Loopback and private targets are for development and tests.
+FETCH_ALLOW_PRIVATE = _flag("FETCH_ALLOW_PRIVATE", False)
+if PRODUCTION and FETCH_ALLOW_PRIVATE:
+    raise ImproperlyConfigured("FETCH_ALLOW_PRIVATE must not be set in production mode")
+FETCH_CONNECT_TIMEOUT = _int("FETCH_CONNECT_TIMEOUT", 10)
+FETCH_TOTAL_TIMEOUT = _int("FETCH_TOTAL_TIMEOUT", 60)
+FETCH_MAX_BYTES = _int("FETCH_MAX_BYTES", 50 * 1024 * 1024)
+FETCH_MAX_REDIRECTS = _int("FETCH_MAX_REDIRECTS", 5)
+FETCH_PER_HOST_CONCURRENCY = _int("FETCH_PER_HOST_CONCURRENCY", 4)
+FETCH_USER_AGENT = (
+    env("FETCH_USER_AGENT") or "FactcheckDeskArchiver/0.1 (+https://github.com/factcheck-desk)"
+)
+CAPTURE_STALE_AFTER_SECONDS = _int("CAPTURE_STALE_AFTER_SECONDS", 300)
+CAPTURE_MAX_ATTEMPTS = _int("CAPTURE_MAX_ATTEMPTS", 5)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL") or "INFO"},
+}

@@ -1,0 +1,1 @@
+"""Sources, evidence, captures, the fetcher, archive storage and safe playback."""
