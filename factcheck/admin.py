@@ -8,7 +8,7 @@ from factcheck.models import AuditEvent
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
     list_display = ["created_at", "actor_name", "action", "object_repr", "claim"]
-    list_filter = ["action", "system_actor", "content_type"]
+    list_filter = ["action", "system_actor", "object_type"]
     search_fields = ["action", "object_repr", "actor__username", "system_actor", "note"]
     list_select_related = ["actor", "claim"]
     date_hierarchy = "created_at"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from factcheck.models import AuditEvent
@@ -30,7 +29,7 @@ def audit_record(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         system_actor="" if getattr(actor, "is_authenticated", False) else system_actor,
         action=action,
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         object_repr=str(obj)[:200],
         claim=claim,

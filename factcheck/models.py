@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 
@@ -29,7 +28,8 @@ class AuditEvent(models.Model):
     # A named system process (e.g. "capture-worker") when no person acted.
     system_actor = models.CharField(max_length=64, blank=True)
     action = models.CharField(max_length=64, db_index=True)
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    # The object's model label ("claims.claim"): a plain string, so no cached content-type ids.
+    object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(max_length=200, blank=True)
     # The claim the event belongs to, so a claim's history is one indexed query.
@@ -48,7 +48,7 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [
-            models.Index(fields=["content_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
             models.Index(fields=["claim", "created_at"], name="audit_claim_time_idx"),
         ]
         constraints = [

@@ -170,6 +170,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    # Finds captures a lost broker message or a dead worker left behind (see sources.services).
+    "requeue-stale-captures": {"task": "sources.requeue_stale_captures", "schedule": 60.0},
+}
 
 # Auth and i18n -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

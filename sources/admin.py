@@ -8,7 +8,15 @@ from sources.models import Capture, Evidence, Source
 class CaptureInline(admin.TabularInline):
     model = Capture
     extra = 0
-    fields = ["state", "queued_at", "finished_at", "http_status", "size", "sha256", "failure_reason"]
+    fields = [
+        "state",
+        "queued_at",
+        "finished_at",
+        "http_status",
+        "size",
+        "sha256",
+        "failure_reason",
+    ]
     readonly_fields = fields
     can_delete = False
     show_change_link = True
@@ -38,7 +46,14 @@ class EvidenceAdmin(admin.ModelAdmin):
 @admin.register(Capture)
 class CaptureAdmin(admin.ModelAdmin):
     list_display = [
-        "id", "source", "state", "attempts", "http_status", "content_type", "size", "queued_at",
+        "id",
+        "source",
+        "state",
+        "attempts",
+        "http_status",
+        "content_type",
+        "size",
+        "queued_at",
         "finished_at",
     ]
     list_filter = ["state", "content_type"]

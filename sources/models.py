@@ -27,7 +27,10 @@ class Source(TimeStamped):
     # For uploads: the SHA-256 of the file, so the same file uploaded twice is one source.
     upload_sha256 = models.CharField(max_length=64, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 
@@ -38,7 +41,8 @@ class Source(TimeStamped):
                 fields=["url"], condition=~Q(url=""), name="one_source_per_url"
             ),
             models.UniqueConstraint(
-                fields=["upload_sha256"], condition=~Q(upload_sha256=""),
+                fields=["upload_sha256"],
+                condition=~Q(upload_sha256=""),
                 name="one_source_per_upload",
             ),
             models.CheckConstraint(
@@ -74,7 +78,10 @@ class Evidence(TimeStamped):
     passage_text = models.TextField(blank=True)
     note = models.TextField(blank=True)
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 
@@ -117,10 +124,15 @@ class Capture(models.Model):
     """One fetch (or upload) of a source: its state, the facts of the exchange, WARC and text."""
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="captures")
-    state = models.CharField(max_length=16, choices=CaptureState.choices, default=CaptureState.QUEUED)
+    state = models.CharField(
+        max_length=16, choices=CaptureState.choices, default=CaptureState.QUEUED
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     queued_at = models.DateTimeField(auto_now_add=True, db_index=True)

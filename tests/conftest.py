@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import os
 
 import pytest
+
+# Playwright's sync API keeps an event loop in the test thread; the ORM calls there are still
+# plain synchronous calls, which Django would otherwise refuse.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytest_plugins = ["tests.support.browser"]
 
 from factcheck.roles import EDITOR, FACT_CHECKER
 from factcheck.services import user_create
@@ -32,3 +39,11 @@ def fact_checker(make_user):
 @pytest.fixture
 def editor(make_user):
     return make_user(EDITOR)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    # Lets fixtures see whether the test failed (e.g. to print a worker's log).
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

@@ -1,0 +1,35 @@
+// Live capture states on the claim page: poll while any capture is queued or fetching.
+(function () {
+  "use strict";
+  var list = document.getElementById("sources");
+  if (!list || !list.dataset.poll) return;
+  var url = list.dataset.poll;
+
+  function render(rows) {
+    rows.forEach(function (row) {
+      var item = list.querySelector('[data-evidence="' + row.evidence + '"]');
+      if (!item) return;
+      var state = item.querySelector('[data-role="capture-state"]');
+      var link = item.querySelector('[data-role="capture-link"]');
+      state.className = "capture capture-" + row.state;
+      state.textContent = row.label + (row.reason ? ": " + row.reason : "");
+      if (link && row.state === "archived" && row.id) {
+        link.href = "/captures/" + row.id + "/";
+        link.hidden = false;
+      }
+    });
+  }
+
+  function poll() {
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (!data) return;
+        render(data.captures);
+        if (data.pending) window.setTimeout(poll, 1500);
+      })
+      .catch(function () { window.setTimeout(poll, 5000); });
+  }
+
+  if (list.dataset.pending === "1") window.setTimeout(poll, 1000);
+})();

@@ -1,0 +1,17 @@
+"""URL routes for sources, captures and playback."""
+
+from django.urls import path
+
+from sources import views
+
+app_name = "sources"
+
+urlpatterns = [
+    path("claims/<int:claim_id>/sources/", views.source_add, name="add"),
+    path("claims/<int:claim_id>/sources/upload/", views.source_upload, name="upload"),
+    path("claims/<int:claim_id>/captures.json", views.claim_captures, name="claim-captures"),
+    path("sources/<int:source_id>/capture/", views.source_capture_again, name="capture-again"),
+    path("captures/<int:capture_id>/", views.capture_reader, name="capture"),
+    path("captures/<int:capture_id>/warc", views.capture_warc, name="capture-warc"),
+    path("captures/<int:capture_id>/original", views.capture_original, name="capture-original"),
+]

@@ -1,0 +1,154 @@
+"""Pages for sources: add a URL or a file to a claim, the live capture poll, and safe playback."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from claims.models import Claim
+from factcheck.errors import DomainError
+from factcheck.roles import is_fact_checker
+from sources import selectors, services
+from sources.models import CaptureState, Source
+from sources.warc import WarcReadError, read_response_payload
+
+# The archived original is someone else's markup: never let it run as our origin.
+SANDBOX_POLICY = (
+    "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+    "font-src data:; media-src 'none'; form-action 'none'; base-uri 'none'"
+)
+
+
+def _researcher(request: HttpRequest) -> None:
+    if not request.user.is_authenticated:
+        raise PermissionDenied("log in to work on claims")
+    if not is_fact_checker(request.user):
+        raise PermissionDenied("only fact-checkers and editors may do this")
+
+
+@require_POST
+def source_add(request: HttpRequest, claim_id: int) -> HttpResponse:
+    _researcher(request)
+    claim = get_object_or_404(Claim, pk=claim_id)
+    try:
+        services.source_link(
+            actor=request.user,
+            claim=claim,
+            url=request.POST.get("url", ""),
+            relation=request.POST.get("relation", "cited"),
+            note=request.POST.get("note", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Source linked; its capture is queued.")
+    return redirect("claims:detail", claim_id=claim.pk)
+
+
+@require_POST
+def source_upload(request: HttpRequest, claim_id: int) -> HttpResponse:
+    _researcher(request)
+    claim = get_object_or_404(Claim, pk=claim_id)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "Choose a file to upload.")
+        return redirect("claims:detail", claim_id=claim.pk)
+    try:
+        services.source_upload(
+            actor=request.user,
+            claim=claim,
+            upload=upload,
+            filename=upload.name,
+            content_type=upload.content_type,
+            relation=request.POST.get("relation", "cited"),
+            title=request.POST.get("title", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{upload.name} archived.")
+    return redirect("claims:detail", claim_id=claim.pk)
+
+
+@require_POST
+def source_capture_again(request: HttpRequest, source_id: int) -> HttpResponse:
+    _researcher(request)
+    source = get_object_or_404(Source, pk=source_id)
+    try:
+        services.capture_request(actor=request.user, source=source)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "A new capture is queued; earlier captures are kept.")
+    return redirect(request.POST.get("next") or "home")
+
+
+@require_GET
+def claim_captures(request: HttpRequest, claim_id: int) -> JsonResponse:
+    """Latest capture state of each of a claim's sources (polled by the claim page)."""
+    _researcher(request)
+    rows = selectors.claim_capture_states(claim_id)
+    return JsonResponse({"captures": rows, "pending": any(r.get("pending") for r in rows)})
+
+
+def _playback_capture(request: HttpRequest, capture_id: int):
+    capture = selectors.capture_for_playback(capture_id)
+    if capture is None:
+        raise Http404("no such capture")
+    if not selectors.capture_visible_to(request.user, capture):
+        if not request.user.is_authenticated:
+            raise Http404("no such capture")
+        raise PermissionDenied("this capture is not public")
+    return capture
+
+
+@require_GET
+def capture_reader(request: HttpRequest, capture_id: int) -> HttpResponse:
+    """The reader view: extracted text and the facts of the capture, never the live markup."""
+    capture = _playback_capture(request, capture_id)
+    return render(request, "sources/capture_reader.html", {"capture": capture})
+
+
+@require_GET
+def capture_warc(request: HttpRequest, capture_id: int) -> FileResponse:
+    capture = _playback_capture(request, capture_id)
+    if capture.state != CaptureState.ARCHIVED or not capture.warc:
+        raise Http404("this capture has no WARC")
+    response = FileResponse(
+        default_storage.open(capture.warc.name, "rb"),
+        as_attachment=True,
+        filename=f"capture-{capture.pk}.warc.gz",
+        content_type="application/warc",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+def capture_original(request: HttpRequest, capture_id: int) -> HttpResponse:
+    """The archived bytes, sandboxed: no scripts, no same-origin, no sniffing."""
+    capture = _playback_capture(request, capture_id)
+    if capture.state != CaptureState.ARCHIVED or not capture.warc:
+        raise Http404("this capture has no archived payload")
+    try:
+        with default_storage.open(capture.warc.name, "rb") as warc_file:
+            headers, payload = read_response_payload(warc_file)
+    except (OSError, WarcReadError) as exc:
+        return HttpResponse(
+            f"The archive could not be read: {exc}",
+            status=500,
+            content_type="text/plain; charset=utf-8",
+        )
+    content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
+    response = HttpResponse(payload, content_type=content_type or "application/octet-stream")
+    response["Content-Security-Policy"] = SANDBOX_POLICY
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    response["Referrer-Policy"] = "no-referrer"
+    disposition = "attachment" if request.GET.get("download") else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="capture-{capture.pk}-original"'
+    return response

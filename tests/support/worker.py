@@ -1,0 +1,125 @@
+"""Start a real Celery worker (a subprocess) against the test database and the machine's Redis."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import redis
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def database_url_for_worker() -> str:
+    db = connection.settings_dict
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    user = db.get("USER") or "postgres"
+    return f"postgres://{user}@{host}:{port}/{db['NAME']}"
+
+
+def flush_broker() -> None:
+    """Empty the broker's Redis database (the queue and any per-host fetch slots)."""
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+
+
+class Worker:
+    def __init__(self, process: subprocess.Popen, log: list[str]) -> None:
+        self.process = process
+        self.log = log
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its children, as a crash or an OOM kill would."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+
+@contextmanager
+def celery_worker(
+    *, concurrency: int = 4, pool: str = "threads", env: dict[str, str] | None = None
+) -> Iterator[Worker]:
+    """Run `celery worker` until the block ends; waits until it is ready to take tasks."""
+    worker_env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FACTCHECK_ENV")}
+    worker_env.update(
+        DATABASE_URL=database_url_for_worker(),
+        REDIS_URL=settings.CELERY_BROKER_URL,
+        ARCHIVE_ROOT=str(settings.ARCHIVE_ROOT),
+        FETCH_ALLOW_PRIVATE="1",
+        PYTHONUNBUFFERED="1",
+    )
+    worker_env.update(env or {})
+    cmd = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "factcheck",
+        "worker",
+        "--loglevel",
+        "INFO",
+        "--pool",
+        pool,
+        "--concurrency",
+        str(concurrency),
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "--hostname",
+        f"test-{os.getpid()}@%h",
+    ]
+    process = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        env=worker_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    log: list[str] = []
+    ready = threading.Event()
+
+    def pump() -> None:
+        for line in process.stdout:
+            log.append(line)
+            if " ready." in line:
+                ready.set()
+
+    threading.Thread(target=pump, daemon=True).start()
+    worker = Worker(process, log)
+    try:
+        if not ready.wait(60):
+            raise RuntimeError("the Celery worker did not start:\n" + "".join(log[-40:]))
+        yield worker
+    finally:
+        if worker.alive:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+
+
+def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.2, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
