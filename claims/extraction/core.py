@@ -1,0 +1,144 @@
+"""The extraction pipeline: sentences -> dates -> figures -> cues -> scored candidates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .dates import DateContext, find_dates
+from .figures import find_figures
+from .folding import fold
+from .scoring import MIN_SCORE, attribution, cues_for, kind_for, score
+from .sentences import split_sentences
+from .types import Candidate, DateRef, Figure, Span
+from .units import TIME_UNITS
+
+# Texts longer than this are scanned up to the last line break before it (spans stay valid
+# offsets into the full text); a news article is 5-30k characters.
+MAX_TEXT_CHARS = 200_000
+# Share of control characters (or U+FFFD from a failed decode) above which text is binary.
+MAX_CONTROL_SHARE = 0.01
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
+_DURATION_BEFORE_RE = re.compile(
+    r"\b(?:for|(?:over|in|during|for)\s+the\s+(?:past|last))\s+$", re.IGNORECASE
+)
+
+
+class UnreadableTextError(ValueError):
+    """The input is not text: it holds NUL bytes or too many control characters."""
+
+
+def check_text(text: str) -> None:
+    """Raise UnreadableTextError for binary junk; text in any language passes."""
+    if "\x00" in text:
+        raise UnreadableTextError("the text contains NUL bytes: it looks like a binary file")
+    sample = text[:20_000]
+    controls = len(_CONTROL_RE.findall(sample))
+    if controls and controls > MAX_CONTROL_SHARE * len(sample):
+        raise UnreadableTextError(
+            f"the text is {controls / len(sample):.0%} control characters: "
+            "it looks like a binary file, not an article"
+        )
+
+
+def scan_limit(text: str) -> int:
+    """How much of the text is scanned: all of it, or up to MAX_TEXT_CHARS at a line break."""
+    if len(text) <= MAX_TEXT_CHARS:
+        return len(text)
+    cut = text.rfind("\n", MAX_TEXT_CHARS // 2, MAX_TEXT_CHARS)
+    return cut if cut > 0 else MAX_TEXT_CHARS
+
+
+def _as_of_publication(
+    text: str, start: int, figures: list[Figure], published: dt.date | None
+) -> DateRef | None:
+    """The published day for a duration that runs up to it ("has lasted for nearly two years")."""
+    if published is None:
+        return None
+    for figure in figures:
+        if figure.kind != "quantity" or figure.unit not in TIME_UNITS:
+            continue
+        lead = _DURATION_BEFORE_RE.search(
+            text, max(start, figure.span.start - 30), figure.span.start
+        )
+        if lead:
+            span = Span(lead.start(), figure.span.end)
+            return DateRef(
+                published,
+                published,
+                "day",
+                text[span.start : span.end],
+                span,
+                "reference",
+                "publication",
+            )
+    return None
+
+
+def _inherit(date: DateRef) -> DateRef:
+    return DateRef(
+        date.start, date.end, date.precision, date.raw, date.span, "reference", "inherited"
+    )
+
+
+def extract_claims(text: str, published: dt.date | None = None) -> list[Candidate]:
+    """Candidate claims in an article body, in reading order.
+
+    Empty text gives []; binary text raises UnreadableTextError (a ValueError); only the
+    first MAX_TEXT_CHARS characters of a longer text are scanned. Spans are offsets into
+    `text` itself.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"extract_claims needs str, not {type(text).__name__}")
+    if not text.strip():
+        return []
+    check_text(text)
+    if isinstance(published, dt.datetime):
+        published = published.date()
+    context = DateContext(published)
+    limit = scan_limit(text)
+    folded = fold(text[:limit])
+    candidates: list[Candidate] = []
+    seen: set[str] = set()
+    previous_period: DateRef | None = None
+    previous_claimant = ""
+    for sentence in split_sentences(text, limit):
+        if sentence.role != "body":
+            continue
+        start, end = sentence.start, sentence.end
+        body = text[start:end]
+        key = " ".join(body.split())
+        if key in seen:
+            continue  # a standfirst repeated in the body
+        seen.add(key)
+        dates = find_dates(text, start, end, context, folded)
+        spans = [(d.span.start, d.span.end) for d in dates]
+        figures = find_figures(text, start, end, spans, folded)
+        counted = [f for f in figures if f.kind != "measurement"]
+        if counted and not dates:
+            as_of = _as_of_publication(text, start, counted, published)
+            if as_of is not None:
+                dates = [as_of]
+            elif previous_period is not None:
+                dates = [_inherit(previous_period)]
+        previous_period = next((d for d in dates if d.role == "reference"), None)
+        attributed, claimant = attribution(text, folded, start, end, previous_claimant)
+        previous_claimant = claimant
+        cues = cues_for(folded, start, end, figures, dates, attributed)
+        value = score(cues, figures, dates, claimant)
+        if value < MIN_SCORE:
+            continue
+        candidates.append(
+            Candidate(
+                text=body,
+                span=Span(start, end),
+                kind=kind_for(figures, dates, attributed),
+                score=value,
+                figures=tuple(figures),
+                dates=tuple(dates),
+                cues=cues,
+                claimant=claimant,
+            )
+        )
+    return candidates

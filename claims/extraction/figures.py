@@ -1,0 +1,492 @@
+"""Figures in a sentence: numbers with their qualifier, unit, scale and currency."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
+
+from .folding import fold
+from .numbers import NUMBER_WORD, NUMBER_WORD_OR_SCALE, SCALE_WORDS, words_to_parts
+from .types import Figure, Span
+from .units import (
+    ABBREVIATED_UNITS,
+    ALWAYS_MEASUREMENT,
+    COUNT_UNITS,
+    CURRENCY_WORDS,
+    DOLLAR_ADJECTIVES,
+    HYPHEN_UNITS,
+    ISO_CODES,
+    LENGTH_UNITS,
+    PREFIX_CURRENCIES,
+    WEAK_COUNT_UNITS,
+    singular,
+)
+
+_AND_AFTER_SCALE = (
+    r"(?:(?<=hundred)|(?<=thousand)|(?<=million)|(?<=billion)|(?<=trillion))\s+and\s+"
+)
+_NUMBER_RE = re.compile(
+    r"(?P<digits>(?<![\w.,/:#\-\u2212\u00b7])"
+    r"(?>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+|\d+(?:\.\d+)?)"
+    r"(?![\d])(?![.,]\d)(?![/:]\d))"
+    r"|(?P<words>(?<![\w-])(?:(?P<art>half\s+an?|an?)\s+(?P<artscale>thousand|million|billion"
+    rf"|trillion)\b|{NUMBER_WORD}\b(?:(?:{_AND_AFTER_SCALE}|[\s-]+){NUMBER_WORD_OR_SCALE}\b)*))",
+)
+
+_QUALIFIERS = {
+    "more than": "more_than",
+    "greater than": "more_than",
+    "higher than": "more_than",
+    "in excess of": "more_than",
+    "upwards of": "more_than",
+    "well over": "more_than",
+    "just over": "more_than",
+    "over": "more_than",
+    "above": "more_than",
+    "exceeding": "more_than",
+    "less than": "less_than",
+    "fewer than": "less_than",
+    "lower than": "less_than",
+    "under": "less_than",
+    "below": "less_than",
+    "just under": "nearly",
+    "at least": "at_least",
+    "no fewer than": "at_least",
+    "no less than": "at_least",
+    "not less than": "at_least",
+    "a minimum of": "at_least",
+    "up to": "up_to",
+    "as many as": "up_to",
+    "as much as": "up_to",
+    "at most": "up_to",
+    "no more than": "up_to",
+    "not more than": "up_to",
+    "a maximum of": "up_to",
+    "nearly": "nearly",
+    "almost": "nearly",
+    "close to": "nearly",
+    "just shy of": "nearly",
+    "shy of": "nearly",
+    "approaching": "nearly",
+    "about": "about",
+    "around": "about",
+    "approximately": "about",
+    "approx.": "about",
+    "roughly": "about",
+    "some": "about",
+    "an estimated": "about",
+    "estimated": "about",
+    "circa": "about",
+    "c.": "about",
+    "ca.": "about",
+    "~": "about",
+}
+
+
+def _phrase_alt(phrases) -> str:
+    out = []
+    for phrase in sorted(phrases, key=len, reverse=True):
+        out.append(r"\s+".join(re.escape(part) for part in phrase.split()))
+    return "|".join(out)
+
+
+_QUALIFIER_BEFORE_RE = re.compile(rf"(?<![\w])(?P<q>{_phrase_alt(_QUALIFIERS)})\s*$")
+_CURRENCY_BEFORE_RE = re.compile(
+    rf"(?<![\w$])(?P<c>{_phrase_alt(PREFIX_CURRENCIES)}|{'|'.join(sorted(ISO_CODES))})\s?$"
+)
+_DETERMINER_BEFORE_RE = re.compile(
+    r"(?<![\w])(?:the|these|those|both|all|its|their|his|her|our|your|my|each|every|"
+    r"another|other|which|whose)\s+$",
+)
+_IDENTIFIER_BEFORE_RE = re.compile(
+    r"(?:(?<![\w])(?:no|nos|nr|number|num|page|pages|p|pp|art|article|articles|chapter|"
+    r"chapters|ch|section|sections|sec|para|paragraph|paragraphs|footnote|footnotes|note|notes|"
+    r"item|items|resolution|route|flight|room|level|phase|version|vol|volume|issue|episode|"
+    r"season|part|table|figure|fig|step|stage|line|rule|clause|platform|gate|type|model|class|"
+    r"grade|category|district|ward|exhibit|appendix|annex|channel|highway|road|street|avenue|"
+    r"block|lot|code|tier|batch|group|ref|verse|psalm|act|scene|track)\.?\s*(?:#\s*)?"
+    r"|[#\[^]\s*)$",
+)
+_SKIP_AFTER_RE = re.compile(
+    r"(?:st|nd|rd|th)\b|\s?(?:[ap]\.m\.|[ap]m\b|hrs\b|gmt\b|bst\b|utc\b|ghz\b|mhz\b)"
+    r"|-(?:thirds?|quarters?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?|halves)\b"
+    r"|\]",
+)
+_SCALE_AFTER_RE = re.compile(
+    r"(?:[\s-]?(?P<abbr>bn|tn|trn|mn|mln|bln)\b|(?P<m>m)(?![\w\u00b2])|(?P<k>k)(?![\w])"
+    r"|[\s-]+(?P<word>thousand|million|billion|trillion)\b)",
+)
+_PLUS_AFTER_RE = re.compile(r"(?:\+|-plus\b)")
+_PERCENT_AFTER_RE = re.compile(
+    r"\s?(?:(?P<pp>percentage[\s-]points?)\b|%|per\s?cent\b|percent\b|pct\b|pc\b)"
+)
+_CURRENCY_WORD_AFTER_RE = re.compile(
+    r"\s+(?:(?P<adj>us|u\.s\.|american|australian|canadian|hong\s+kong|singapore|new\s+zealand"
+    r"|taiwan(?:ese)?)\s+)?(?P<w>dollars?|euros?|pounds\s+sterling|sterling|yuan|renminbi"
+    r"|roubles?|rubles?|yen|rupees?|won|riels?|baht|dong|ringgit|hryvnia)\b",
+)
+_CURRENCY_CODE_AFTER_RE = re.compile(rf"\s?(?P<code>{'|'.join(sorted(ISO_CODES))})\b")
+_HYPHEN_UNIT_AFTER_RE = re.compile(
+    rf"-(?P<u>{'|'.join(sorted(HYPHEN_UNITS, key=len, reverse=True))})s?(?:-old)?\b"
+)
+_ABBR_ALT = "|".join(re.escape(u) for u in sorted(ABBREVIATED_UNITS, key=len, reverse=True))
+_ATTACHED_UNIT_RE = re.compile(rf"(?P<u>{_ABBR_ALT})(?![\w/])")
+_SPACED_UNIT_RE = re.compile(
+    r"\s(?P<u>mm|cm|km|kg|mph|kph|km/h|kW|MW|GW|kWh|MWh|GWh|TWh|bpd|ha)(?![\w/])"
+)
+_NEXT_WORD_RE = re.compile(r"\s+(?P<w>[^\W\d_][\w'\u2019-]*)")
+_OR_MORE_RE = re.compile(r"\s+or\s+(?P<w>more|so)\b")
+_PER_DAY_RE = re.compile(r"\s+(?:a|per)\s+day\b")
+_RANGE_JOIN_RE = re.compile(r"\s*(?:to|and|or|-|\u2013|\u2014)\s*")
+_LETTER_AFTER_RE = re.compile(r"[^\W\d_]")
+
+_STOP_WORDS = """
+of and or the a an to in on for by with from at as than that which who is are was were be
+    been being has have had its their his her our this these those per each more less compared
+    between into over under about after before during since until while when where not no also
+    only just still some all both it they he she we will would could can may might should said
+    says say worth alone apiece respectively"""
+_STOP = frozenset(_STOP_WORDS.split())
+# "1,200 km long", "5m away": a distance stated, not the size of a thing named after it.
+_PREDICATIVE_WORDS = "long wide high deep tall thick away north south east west across inland"
+_PREDICATIVE = frozenset(_PREDICATIVE_WORDS.split())
+_MODIFIERS = {"metric": "tonne", "square": "square_", "cubic": "cubic_"}
+
+
+def _decimal_str(number: Decimal) -> str:
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+@dataclass(slots=True)
+class _Parse:
+    """The state of one figure while its pieces are read left to right."""
+
+    start: int
+    value: str = ""
+    scale: str = ""
+    currency: str = ""
+    unit: str = ""
+    kind: str = ""
+    qualifier: str = "exact"
+    words: bool = False  # spelled out ("six", "one thousand")
+    m_suffix: bool = False  # "5m": million or metres, decided by what follows
+    k_suffix: bool = False
+    unit_source: str = ""  # hyphen, abbreviation, vocabulary or generic
+    attributive: bool = False  # "a 5m wall": the size of the wall
+
+
+def _next_words(text: str, pos: int, end: int, count: int) -> list[tuple[str, int, int]]:
+    words = []
+    for _ in range(count):
+        m = _NEXT_WORD_RE.match(text, pos, end)
+        if not m:
+            break
+        words.append((m["w"], m.start("w"), m.end("w")))
+        pos = m.end()
+    return words
+
+
+def _count_unit(text: str, pos: int, end: int) -> tuple[str, int] | None:
+    """The counted noun after a number, from the vocabulary, within three words: (unit, end)."""
+    words = _next_words(text, pos, end, 3)
+    for index, (word, _ws, we) in enumerate(words):
+        low = word.lower().strip("'\u2019")
+        if low in _MODIFIERS and index + 1 < len(words):
+            nxt = words[index + 1][0].lower()
+            unit = COUNT_UNITS.get(nxt)
+            if unit:
+                unit = "tonne" if low == "metric" else _MODIFIERS[low] + unit
+                return unit, words[index + 1][2]
+        unit = COUNT_UNITS.get(low)
+        if unit:
+            return unit, we
+        if low in _STOP or index == 2:
+            return None
+    return None
+
+
+def _generic_unit(text: str, pos: int, end: int) -> tuple[str, int] | None:
+    words = _next_words(text, pos, end, 1)
+    if not words:
+        return None
+    word, _ws, we = words[0]
+    low = word.lower()
+    if (
+        not word.isalpha()
+        or not word.islower()
+        or len(word) < 3
+        or low in _STOP
+        or low.endswith(("ed", "ing", "ly"))
+    ):
+        return None
+    return singular(low), we
+
+
+def _parse_number(match: re.Match[str], p: _Parse) -> bool:
+    if match["digits"]:
+        p.value = match["digits"]
+        return True
+    p.words = True
+    if match["art"]:
+        p.value = "0.5" if match["art"].lower().startswith("half") else "1"
+        p.scale = match["artscale"].lower()
+        return True
+    parts = words_to_parts(match["words"])
+    if parts is None:
+        return False
+    p.value, p.scale = str(parts[0]), parts[1]
+    return True
+
+
+def _read_prefix(text: str, folded: str, start: int, limit: int, p: _Parse) -> bool:
+    """Currency and qualifier before the number; False for "No. 5", "page 12", "[3]"."""
+    window_start = max(limit, start - 40)
+    if _IDENTIFIER_BEFORE_RE.search(folded, window_start, start):
+        return False
+    q_end = start
+    cur = _CURRENCY_BEFORE_RE.search(text, window_start, start)
+    if cur and not p.words:
+        code = cur["c"].replace(" ", "")
+        p.currency = PREFIX_CURRENCIES.get(code, code if code in ISO_CODES else "")
+        if p.currency:
+            p.start = cur.start()
+            q_end = cur.start()
+    qual = _QUALIFIER_BEFORE_RE.search(folded, window_start, q_end)
+    if qual:
+        p.qualifier = _QUALIFIERS[" ".join(qual["q"].lower().split())]
+        p.start = qual.start()
+    elif p.words and _DETERMINER_BEFORE_RE.search(folded, window_start, start):
+        return False  # "the two countries": a reference back, not a count
+    return True
+
+
+def _read_scale(folded: str, pos: int, end: int, p: _Parse) -> int:
+    if p.scale:
+        return pos
+    m = _SCALE_AFTER_RE.match(folded, pos, end)
+    if not m:
+        return pos
+    if m["abbr"]:
+        p.scale = {"bn": "billion", "bln": "billion", "tn": "trillion", "trn": "trillion"}.get(
+            m["abbr"].lower(), "million"
+        )
+    elif m["word"]:
+        p.scale = m["word"].lower()
+    elif m["m"]:
+        p.m_suffix = True
+    else:
+        p.k_suffix = True
+    return m.end()
+
+
+def _read_unit(text: str, folded: str, pos: int, end: int, p: _Parse) -> int:
+    m = _PERCENT_AFTER_RE.match(folded, pos, end)
+    if m and not p.m_suffix and not p.k_suffix:
+        p.kind, p.unit = "percentage", "percentage_point" if m["pp"] else "percent"
+        return m.end()
+    if not p.currency:
+        m = _CURRENCY_WORD_AFTER_RE.match(folded, pos, end)
+        if m:
+            word = " ".join(m["w"].lower().split())
+            code = CURRENCY_WORDS.get(word, "")
+            if word.startswith("dollar") and m["adj"]:
+                code = DOLLAR_ADJECTIVES.get(" ".join(m["adj"].lower().split()), code)
+            p.currency = code
+            return m.end()
+        m = _CURRENCY_CODE_AFTER_RE.match(text, pos, end)
+        if m:
+            p.currency = m["code"]
+            return m.end()
+    if p.currency:
+        return pos
+    if not p.m_suffix and not p.k_suffix:
+        m = _HYPHEN_UNIT_AFTER_RE.match(folded, pos, end)
+        if m:
+            p.unit, p.unit_source = HYPHEN_UNITS[m["u"].lower()], "hyphen"
+            p.attributive = True
+            return m.end()
+        if not p.words:
+            m = _ATTACHED_UNIT_RE.match(text, pos, end) or _SPACED_UNIT_RE.match(text, pos, end)
+            if m:
+                p.unit, p.unit_source = ABBREVIATED_UNITS[m["u"]], "abbreviation"
+                return m.end()
+    found = _count_unit(text, pos, end)
+    if found:
+        p.unit, unit_end = found
+        p.unit_source = "vocabulary"
+        per_day = _PER_DAY_RE.match(folded, unit_end, end) if p.unit == "barrel" else None
+        if per_day:
+            p.unit, unit_end = "barrel_per_day", per_day.end()
+        return unit_end
+    if not p.words and not p.m_suffix and not p.k_suffix:
+        generic = _generic_unit(text, pos, end)
+        if generic:
+            p.unit, unit_end = generic
+            p.unit_source = "generic"
+            return unit_end
+    return pos
+
+
+def _resolve_suffix_letters(p: _Parse) -> None:
+    """Decide a trailing m or k: "US$5m" is five million, "a 5m wall" five metres."""
+    if not (p.m_suffix or p.k_suffix):
+        return
+    if p.currency or p.unit_source in ("vocabulary", "generic") or p.k_suffix:
+        p.scale = "million" if p.m_suffix else "thousand"
+        return
+    p.unit, p.unit_source = "metre", "abbreviation"
+
+
+def _classify(text: str, pos: int, end: int, p: _Parse) -> bool:
+    """Set the figure's kind; False when it is not a figure worth keeping."""
+    if p.currency:
+        p.kind, p.unit = "money", p.currency
+        return True
+    if p.kind == "percentage":
+        return True
+    if p.unit in LENGTH_UNITS and p.unit_source in ("hyphen", "abbreviation"):
+        if p.unit in ALWAYS_MEASUREMENT:
+            p.attributive = True
+        else:
+            nxt = _next_words(text, pos, end, 1)
+            if (
+                nxt
+                and nxt[0][1] == pos + 1
+                and nxt[0][0].lower() not in _STOP
+                and nxt[0][0].lower() not in _PREDICATIVE
+            ):
+                p.attributive = True
+        if p.attributive:
+            p.kind = "measurement"
+            return True
+    p.kind = "quantity"
+    if p.words:
+        if p.scale:
+            return True
+        if p.value == "1" and p.unit_source != "hyphen":
+            return False  # "one of", "one side": a pronoun more often than a count
+        if p.unit_source == "hyphen":
+            return True
+        return p.unit_source == "vocabulary" and p.unit not in WEAK_COUNT_UNITS
+    return True
+
+
+def _is_year(p: _Parse, raw_number: str) -> bool:
+    if not (len(raw_number) == 4 and raw_number.isdigit() and 1800 <= int(raw_number) <= 2100):
+        return False
+    return not (
+        p.currency
+        or p.kind == "percentage"
+        or p.scale
+        or p.qualifier != "exact"
+        or p.unit_source in ("vocabulary", "abbreviation")
+    )
+
+
+def _normalise_value(raw: str, p: _Parse) -> str:
+    if "," in raw:
+        return raw.replace(",", "")
+    if raw.count(".") > 1:
+        return raw.replace(".", "")
+    counted = p.kind == "quantity" and p.unit_source in ("vocabulary", "generic") and not p.scale
+    if counted and "." in raw and len(raw.split(".")[1]) == 3:
+        return raw.replace(".", "")  # "1.000 containers": a European thousands separator
+    return raw
+
+
+def _amount(value: str, scale: str) -> str:
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return value
+    if scale:
+        number *= SCALE_WORDS[scale]
+    return _decimal_str(number)
+
+
+def find_figures(
+    text: str,
+    start: int,
+    end: int,
+    exclude: Sequence[tuple[int, int]] = (),
+    folded: str | None = None,
+) -> list[Figure]:
+    """Figures in text[start:end], skipping numbers inside the given spans (dates).
+
+    `folded` is fold(text) (or of a prefix reaching `end`), computed once per article.
+    """
+    if folded is None:
+        folded = fold(text[:end])
+    figures: list[Figure] = []
+    for match in _NUMBER_RE.finditer(folded, start, end):
+        n_start, n_end = match.span()
+        if any(a < n_end and n_start < b for a, b in exclude):
+            continue
+        if _SKIP_AFTER_RE.match(folded, n_end, end):
+            continue
+        p = _Parse(n_start)
+        if not _parse_number(match, p):
+            continue
+        if not _read_prefix(text, folded, n_start, start, p):
+            continue
+        pos = _read_scale(folded, n_end, end, p)
+        plus = _PLUS_AFTER_RE.match(folded, pos, end) or _OR_MORE_RE.match(folded, pos, end)
+        if plus:
+            p.qualifier = "about" if plus.group(0).lower().endswith("so") else "at_least"
+            pos = plus.end()
+        bare = not p.words and not (p.scale or p.m_suffix or p.k_suffix)
+        if (
+            bare
+            and _LETTER_AFTER_RE.match(text, pos, end)
+            and not _ATTACHED_UNIT_RE.match(text, pos, end)
+            and not _PERCENT_AFTER_RE.match(folded, pos, end)
+        ):
+            continue  # "5G", "3D": part of a name
+        pos = _read_unit(text, folded, pos, end, p)
+        _resolve_suffix_letters(p)
+        if not _classify(text, pos, end, p):
+            continue
+        if not p.words and _is_year(p, match["digits"]):
+            continue
+        more = _OR_MORE_RE.match(folded, pos, end)
+        if more:
+            p.qualifier = "at_least" if more["w"].lower() == "more" else "about"
+            pos = more.end()
+        value = _normalise_value(p.value, p) if not p.words else p.value
+        figures.append(
+            Figure(
+                value=value,
+                qualifier=p.qualifier,
+                unit=p.unit,
+                scale=p.scale,
+                currency=p.currency,
+                amount=_amount(value, p.scale),
+                kind=p.kind,
+                raw=text[p.start : pos],
+                span=Span(p.start, pos),
+            )
+        )
+    return _share_range_units(folded, figures)
+
+
+def _share_range_units(folded: str, figures: list[Figure]) -> list[Figure]:
+    """Give the first number of a range the second's unit: "10 to 14 days", "5-7 per cent"."""
+    for index in range(len(figures) - 1):
+        first, second = figures[index], figures[index + 1]
+        if first.unit or first.kind != "quantity" or not second.unit:
+            continue
+        if _RANGE_JOIN_RE.fullmatch(folded, first.span.end, second.span.start):
+            figures[index] = replace(
+                first,
+                unit=second.unit,
+                kind=second.kind,
+                currency=second.currency,
+                scale=first.scale or second.scale,
+                amount=_amount(first.value, first.scale or second.scale),
+            )
+    return figures

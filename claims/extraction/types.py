@@ -1,0 +1,142 @@
+"""The records the claim extractor returns: candidates with their figures and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+QUALIFIERS = ("exact", "about", "more_than", "less_than", "at_least", "up_to", "nearly")
+SCALES = ("", "thousand", "million", "billion", "trillion")
+FIGURE_KINDS = ("money", "percentage", "quantity", "measurement")
+PRECISIONS = ("day", "month", "year")
+DATE_ROLES = ("reference", "baseline")
+DATE_SOURCES = ("explicit", "relative", "inherited", "publication")
+CANDIDATE_KINDS = ("quantity", "money", "percentage", "date_event", "attribution", "other")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Character offsets into the exact text given to the extractor: text[start:end]."""
+
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, int]:
+        return {"start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One number in a sentence with what it counts.
+
+    `value` is the number as written with its separators removed and the scale not applied
+    ("114" for "$114 billion"); `amount` is value x scale ("114000000000"). Both are decimal
+    strings so that JSON keeps them exact. `kind` is money, percentage, quantity, or
+    measurement (a size such as a calibre, "122mm": never a count).
+    """
+
+    value: str
+    qualifier: str
+    unit: str
+    scale: str
+    currency: str
+    amount: str
+    kind: str
+    raw: str
+    span: Span
+
+    @property
+    def decimal_value(self) -> Decimal:
+        return Decimal(self.value)
+
+    @property
+    def decimal_amount(self) -> Decimal:
+        return Decimal(self.amount)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "qualifier": self.qualifier,
+            "unit": self.unit,
+            "scale": self.scale,
+            "currency": self.currency,
+            "amount": self.amount,
+            "kind": self.kind,
+            "raw": self.raw,
+            "span": self.span.to_dict(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DateRef:
+    """A date or period a sentence is about, resolved to a first and last day.
+
+    `role` is reference (what the sentence is about) or baseline (a comparison point:
+    "compared to the previous year"). `source` says where it came from: explicit (written
+    out), relative (resolved against the published date or an earlier date in the text),
+    inherited (the previous sentence's period; raw and span are the previous sentence's), or
+    publication (a present-perfect duration, true as of the published day).
+    """
+
+    start: dt.date
+    end: dt.date
+    precision: str
+    raw: str
+    span: Span
+    role: str = "reference"
+    source: str = "explicit"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "precision": self.precision,
+            "raw": self.raw,
+            "span": self.span.to_dict(),
+            "role": self.role,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A check-worthy sentence: text == body[span.start:span.end], scored 0..1."""
+
+    text: str
+    span: Span
+    kind: str
+    score: float
+    figures: tuple[Figure, ...] = ()
+    dates: tuple[DateRef, ...] = ()
+    cues: tuple[str, ...] = ()
+    claimant: str = ""
+
+    @property
+    def main_figure(self) -> Figure | None:
+        for kind in ("money", "percentage", "quantity"):
+            for figure in self.figures:
+                if figure.kind == kind:
+                    return figure
+        return None
+
+    @property
+    def period(self) -> DateRef | None:
+        """The first reference date: the period the sentence is about."""
+        for date in self.dates:
+            if date.role == "reference":
+                return date
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "span": self.span.to_dict(),
+            "kind": self.kind,
+            "score": self.score,
+            "figures": [figure.to_dict() for figure in self.figures],
+            "dates": [date.to_dict() for date in self.dates],
+            "cues": list(self.cues),
+            "claimant": self.claimant,
+        }

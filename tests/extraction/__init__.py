@@ -1,0 +1,1 @@
+"""Tests of the claim extractor (plain functions, no database)."""
