@@ -7,14 +7,14 @@ import os
 
 import pytest
 
+from factcheck.roles import EDITOR, FACT_CHECKER
+from factcheck.services import user_create
+
 # Playwright's sync API keeps an event loop in the test thread; the ORM calls there are still
 # plain synchronous calls, which Django would otherwise refuse.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytest_plugins = ["tests.support.browser"]
-
-from factcheck.roles import EDITOR, FACT_CHECKER
-from factcheck.services import user_create
 
 _names = itertools.count(1)
 PASSWORD = "correct-horse-battery-staple"
