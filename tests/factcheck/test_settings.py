@@ -31,6 +31,8 @@ SETTING_NAMES = (
     "DEBUG",
     "FETCH_ALLOW_PRIVATE",
     "SECURE_HSTS_SECONDS",
+    # Set for Playwright in tests/conftest.py; a deployment must never have it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 
 
