@@ -303,7 +303,68 @@ class VerdictVersion(models.Model):
             models.CheckConstraint(
                 condition=Q(number=1) | ~Q(correction_note=""), name="correction_has_note"
             ),
+            # At most one approved, unpublished draft waits for publication.
+            models.UniqueConstraint(
+                fields=["claim"], condition=Q(published_at__isnull=True), name="one_verdict_draft"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Verdict v{self.number} on claim {self.claim_id}: {self.rating}"
+
+
+class RatingRevision(models.Model):
+    """A superseded state of a rating, kept when its reviewer revises it."""
+
+    rating = models.ForeignKey(Rating, on_delete=models.CASCADE, related_name="revisions")
+    # The revision number the rating had before it was revised.
+    revision = models.PositiveIntegerField()
+    scale = models.ForeignKey(RatingScale, on_delete=models.PROTECT, related_name="+")
+    rationale = models.TextField()
+    evidence_ids = models.JSONField(default=list, blank=True)
+    # When that revision was written, and when it was replaced.
+    rated_at = models.DateTimeField()
+    superseded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["rating", "-revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["rating", "revision"], name="one_rating_revision"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Revision {self.revision} of rating {self.rating_id}: {self.scale}"
+
+
+class CommentKind(models.TextChoices):
+    NOTE = "note", "Note"
+    SEND_BACK = "send_back", "Sent back"
+    DISMISSAL = "dismissal", "Dismissed"
+    RESTORE = "restore", "Restored"
+
+
+class ClaimComment(models.Model):
+    """A remark on a claim: an editor's reason for sending it back or dismissing it, or a note."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claim_comments"
+    )
+    kind = models.CharField(max_length=16, choices=CommentKind.choices, default=CommentKind.NOTE)
+    body = models.TextField()
+    # The claim state the comment was written in (e.g. awaiting_approval for a send-back).
+    claim_state = models.CharField(max_length=20, choices=ClaimState.choices)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["claim", "created_at"], name="comment_claim_time_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(body=""), name="comment_has_body"),
+            _choices_check("kind", CommentKind, "comment_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.author} on claim {self.claim_id}"

@@ -13,7 +13,8 @@ _EDITOR_MODELS = {
     "claims": ["article", "claim", "rating", "verdictversion", "ratingscale"],
     "sources": ["source", "evidence", "capture"],
 }
-_READ_ONLY_MODELS = {"factcheck": ["auditevent"]}
+# Written only through the workflow services; editors may read them in the admin.
+_READ_ONLY_MODELS = {"factcheck": ["auditevent"], "claims": ["claimcomment", "ratingrevision"]}
 
 
 def role_names(user: Any) -> set[str]:
@@ -26,8 +27,13 @@ def role_names(user: Any) -> set[str]:
     return cached
 
 
+def is_staff_admin(user: Any) -> bool:
+    """A superuser: may take every action of every role."""
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_superuser", False))
+
+
 def is_editor(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False)) or EDITOR in role_names(user)
+    return is_staff_admin(user) or EDITOR in role_names(user)
 
 
 def is_fact_checker(user: Any) -> bool:
