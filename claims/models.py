@@ -11,6 +11,12 @@ from django.db.models import F, Q
 from factcheck.models import TimeStamped
 
 
+class ArticleImportState(models.TextChoices):
+    READY = "ready", "Ready"
+    WAITING = "waiting", "Waiting for its capture"
+    FAILED = "failed", "Import failed"
+
+
 class Article(TimeStamped):
     """A news article as imported: its bibliographic facts and its body text."""
 
@@ -30,9 +36,25 @@ class Article(TimeStamped):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # An article imported from a URL waits for the capture of that URL, then takes its text.
+    import_state = models.CharField(
+        max_length=8, choices=ArticleImportState.choices, default=ArticleImportState.READY
+    )
+    import_capture = models.ForeignKey(
+        "sources.Capture", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    import_error = models.CharField(max_length=500, blank=True)
+    # Candidate spans a fact-checker set aside as not check-worthy: [[start, end], ...].
+    dismissed_spans = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-published_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(import_state__in=ArticleImportState.values),
+                name="article_import_state_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

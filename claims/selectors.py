@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, QuerySet
@@ -133,3 +134,68 @@ def claim_history(claim: Claim) -> QuerySet[AuditEvent]:
         .select_related("actor")
         .order_by("created_at", "id")
     )
+
+
+# Articles and their candidate claims -----------------------------------------------------------
+
+
+@dataclass
+class CandidateRow:
+    """A highlighted stretch of an article: an extracted candidate, an accepted claim, or both."""
+
+    number: int
+    start: int
+    end: int
+    status: str  # open, accepted or dismissed
+    candidate: Any = None  # claims.extraction.Candidate, when the extractor found one here
+    claim_ids: list[int] = field(default_factory=list)
+
+    @property
+    def claim_id(self) -> int | None:
+        return self.claim_ids[0] if self.claim_ids else None
+
+
+def article_candidates(article: Article) -> list[CandidateRow]:
+    """Candidates (extracted now: fast enough to need no storage) and claims, in body order."""
+    from claims.extraction import extract_claims
+
+    if not article.body:
+        return []
+    claims = list(
+        Claim.objects.filter(article=article, span_start__isnull=False)
+        .order_by("span_start", "pk")
+        .values_list("pk", "span_start", "span_end")
+    )
+    dismissed = {tuple(s) for s in article.dismissed_spans}
+    rows: list[CandidateRow] = []
+    matched: set[int] = set()
+    for candidate in extract_claims(article.body, article.published_on):
+        start, end = candidate.span.start, candidate.span.end
+        ids = [pk for pk, s, e in claims if s < end and start < e]
+        matched.update(ids)
+        status = "accepted" if ids else "dismissed" if (start, end) in dismissed else "open"
+        rows.append(CandidateRow(0, start, end, status, candidate, ids))
+    for pk, start, end in claims:
+        if pk not in matched:
+            rows.append(CandidateRow(0, start, end, "accepted", None, [pk]))
+    rows.sort(key=lambda r: (r.start, r.end))
+    for number, row in enumerate(rows, 1):
+        row.number = number
+    return rows
+
+
+def article_segments(article: Article, rows: list[CandidateRow]) -> list[tuple[str, Any]]:
+    """The body cut into (text, row-or-None) pieces so the page can highlight them."""
+    body = article.body
+    pieces: list[tuple[str, Any]] = []
+    cursor = 0
+    for row in rows:
+        if row.start < cursor:
+            continue  # overlapping stretches: the first one keeps the highlight
+        if row.start > cursor:
+            pieces.append((body[cursor : row.start], None))
+        pieces.append((body[row.start : row.end], row))
+        cursor = row.end
+    if cursor < len(body):
+        pieces.append((body[cursor:], None))
+    return pieces

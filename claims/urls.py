@@ -1,11 +1,26 @@
-"""URL routes for claim pages."""
+"""URL routes for claim and article pages."""
 
 from django.urls import path
 
-from claims import views
+from claims import article_views, views
 
 app_name = "claims"
 
 urlpatterns = [
     path("claims/<int:claim_id>/", views.claim_detail, name="detail"),
+    path("articles/import/", article_views.article_import, name="article-import"),
+    path("articles/<int:article_id>/", article_views.article_detail, name="article"),
+    path(
+        "articles/<int:article_id>/status.json", article_views.article_status, name="article-status"
+    ),
+    path(
+        "articles/<int:article_id>/candidates/edit/",
+        article_views.candidate_edit,
+        name="candidate-edit",
+    ),
+    path(
+        "articles/<int:article_id>/candidates/<slug:action>/",
+        article_views.candidate_action,
+        name="candidate",
+    ),
 ]

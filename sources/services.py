@@ -26,6 +26,7 @@ from sources import fetcher
 from sources.models import Capture, CaptureState, Evidence, Relation, Source, SourceKind
 from sources.normalise import InvalidURL, normalise_url
 from sources.politeness import host_slot
+from sources.signals import capture_finished
 from sources.text import extract_text
 from sources.warc import write_capture_warc, write_upload_warc
 
@@ -330,6 +331,11 @@ def _finish(capture_id: int, state: str, *, reason: str = "", **fields: Any) -> 
             state=state, failure_reason=reason, finished_at=Now(), **fields
         )
         if done:
+            transaction.on_commit(
+                lambda: capture_finished.send_robust(
+                    sender=Capture, capture_id=capture_id, state=state
+                )
+            )
             capture = Capture.objects.select_related("source").get(pk=capture_id)
             audit_record(
                 action=f"capture.{state}",

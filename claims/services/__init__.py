@@ -14,6 +14,17 @@ from claims.services.editing import (
     claim_create,
     claim_update,
 )
+from claims.services.importing import (
+    article_complete_from_capture,
+    article_import_file,
+    article_import_text,
+    article_import_url,
+    article_update_facts,
+    candidate_accept,
+    candidate_dismiss,
+    candidate_restore,
+    candidates_merge_span,
+)
 from claims.services.ratings import rating_submit
 from claims.services.transitions import (
     claim_assign,
@@ -28,6 +39,15 @@ from claims.services.verdicts import claim_publish, verdict_approve, verdict_cor
 
 __all__ = [
     "EDITABLE_FIELDS",
+    "article_complete_from_capture",
+    "article_import_file",
+    "article_import_text",
+    "article_import_url",
+    "article_update_facts",
+    "candidate_accept",
+    "candidate_dismiss",
+    "candidate_restore",
+    "candidates_merge_span",
     "MAX_ARTICLE_CHARS",
     "article_content_hash",
     "article_import",

@@ -1,0 +1,324 @@
+"""Desk pages for articles: import (text, file, URL), the highlighted body, candidate decisions."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from claims import selectors, services
+from claims.extraction import MAX_TEXT_CHARS
+from claims.models import Article, ClaimKind, DatePrecision, Qualifier, Scale
+from claims.services.importing import MAX_UPLOAD_BYTES
+from factcheck.errors import DomainError
+from factcheck.roles import is_fact_checker
+
+LIMITS = {
+    "max_chars": services.MAX_ARTICLE_CHARS,
+    "scan_chars": MAX_TEXT_CHARS,
+    "max_upload_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
+}
+
+
+class PasteForm(forms.Form):
+    title = forms.CharField(max_length=500, required=False, help_text="Defaults to the first line.")
+    publisher = forms.CharField(max_length=200, required=False)
+    author = forms.CharField(max_length=200, required=False)
+    published_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 12}), strip=False)
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        if len(body) > services.MAX_ARTICLE_CHARS:
+            raise forms.ValidationError(
+                f"The text is {len(body):,} characters; the limit is "
+                f"{services.MAX_ARTICLE_CHARS:,}."
+            )
+        return body
+
+
+class FileForm(forms.Form):
+    file = forms.FileField(help_text="HTML, PDF or plain text")
+
+
+class URLForm(forms.Form):
+    url = forms.CharField(
+        max_length=2000, widget=forms.URLInput(attrs={"placeholder": "https://…"})
+    )
+
+
+class FactsForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = ["title", "publisher", "author", "published_on"]
+        widgets = {"published_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class CandidateForm(forms.Form):
+    """A candidate as the fact-checker wants it accepted: the statement, its figure and period."""
+
+    span_start = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    span_end = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Claim, in our words")
+    kind = forms.ChoiceField(choices=ClaimKind.choices)
+    qualifier = forms.ChoiceField(choices=[("", "—"), *Qualifier.choices], required=False)
+    value = forms.DecimalField(max_digits=24, decimal_places=6, required=False)
+    scale = forms.ChoiceField(choices=Scale.choices, required=False)
+    unit = forms.CharField(
+        max_length=32, required=False, help_text="container, barrel, USD, percent …"
+    )
+    period_start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_precision = forms.ChoiceField(choices=[("", "—"), *DatePrecision.choices], required=False)
+    claimant = forms.CharField(max_length=200, required=False)
+    score = forms.FloatField(min_value=0, max_value=1, required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("value") is not None and not data.get("unit"):
+            self.add_error("unit", "A figure needs its unit.")
+        if data.get("period_start") and not data.get("date_precision"):
+            self.add_error("date_precision", "Say whether the date is a day, a month or a year.")
+        if (
+            data.get("period_start")
+            and data.get("period_end")
+            and data["period_end"] < data["period_start"]
+        ):
+            self.add_error("period_end", "The period ends before it starts.")
+        return data
+
+
+def _researcher(request: HttpRequest) -> None:
+    if not is_fact_checker(request.user):
+        raise PermissionDenied("only fact-checkers and editors work on articles")
+
+
+def _error_fields(form: forms.Form, exc: DomainError) -> None:
+    if not exc.fields:
+        form.add_error(None, exc.message)
+    for name, problems in exc.fields.items():
+        form.add_error(
+            name if name in form.fields else None, f"{exc.message} ({', '.join(problems)})"
+        )
+
+
+@login_required
+def article_import(request: HttpRequest) -> HttpResponse:
+    _researcher(request)
+    paste, upload, link = PasteForm(prefix="paste"), FileForm(prefix="file"), URLForm(prefix="url")
+    if request.method == "POST":
+        mode = request.POST.get("mode")
+        try:
+            if mode == "paste":
+                paste = PasteForm(request.POST, prefix="paste")
+                if paste.is_valid():
+                    article, created = services.article_import_text(
+                        actor=request.user, **paste.cleaned_data
+                    )
+                    return _imported(request, article, created)
+            elif mode == "file":
+                upload = FileForm(request.POST, request.FILES, prefix="file")
+                if upload.is_valid():
+                    f = upload.cleaned_data["file"]
+                    article, created = services.article_import_file(
+                        actor=request.user, upload=f, filename=f.name, content_type=f.content_type
+                    )
+                    return _imported(request, article, created)
+            elif mode == "url":
+                link = URLForm(request.POST, prefix="url")
+                if link.is_valid():
+                    article, created = services.article_import_url(
+                        actor=request.user, url=link.cleaned_data["url"]
+                    )
+                    return _imported(request, article, created)
+            else:
+                messages.error(request, "Choose how to import: paste, file or URL.")
+        except DomainError as exc:
+            target = {"paste": paste, "file": upload, "url": link}.get(mode)
+            if target is None:
+                messages.error(request, exc.message)
+            else:
+                _error_fields(target, exc)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "claims/article_import.html",
+        {"paste": paste, "upload": upload, "link": link, "limits": LIMITS},
+        status=status,
+    )
+
+
+def _imported(request: HttpRequest, article: Article, created: bool) -> HttpResponse:
+    if not created:
+        messages.info(request, "This article was imported before; here it is.")
+    return redirect("claims:article", article_id=article.pk)
+
+
+@login_required
+def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
+    _researcher(request)
+    article = get_object_or_404(Article, pk=article_id)
+    rows = selectors.article_candidates(article)
+    facts = FactsForm(instance=article)
+    if request.method == "POST":
+        facts = FactsForm(request.POST, instance=Article.objects.get(pk=article.pk))
+        if facts.is_valid():
+            try:
+                services.article_update_facts(
+                    actor=request.user, article=article, **facts.cleaned_data
+                )
+            except DomainError as exc:
+                facts.add_error(None, exc.message)
+            else:
+                messages.success(request, "Article details saved.")
+                return redirect("claims:article", article_id=article.pk)
+    return render(
+        request,
+        "claims/article_detail.html",
+        {
+            "article": article,
+            "rows": rows,
+            "segments": selectors.article_segments(article, rows),
+            "counts": {
+                s: sum(r.status == s for r in rows) for s in ("open", "accepted", "dismissed")
+            },
+            "facts": facts,
+            "limits": LIMITS,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def article_status(request: HttpRequest, article_id: int) -> JsonResponse:
+    _researcher(request)
+    article = (
+        Article.objects.filter(pk=article_id)
+        .values("import_state", "import_error", "title")
+        .first()
+    )
+    if article is None:
+        raise Http404("no such article")
+    return JsonResponse(article)
+
+
+def _span(raw: str, article: Article) -> tuple[int, int]:
+    try:
+        start, end = (int(part) for part in raw.split("-", 1))
+    except (ValueError, AttributeError):
+        raise DomainError(f"not a span: {raw!r}") from None
+    if not 0 <= start < end <= len(article.body):
+        raise DomainError(f"the span {start}-{end} is outside the article")
+    return start, end
+
+
+def _candidate_initial(article: Article, span: tuple[int, int]) -> dict:
+    row = next(
+        (
+            r
+            for r in selectors.article_candidates(article)
+            if (r.start, r.end) == span and r.candidate is not None
+        ),
+        None,
+    )
+    initial = {
+        "span_start": span[0],
+        "span_end": span[1],
+        "text": article.body[span[0] : span[1]],
+        "kind": "other",
+        "score": 0.5,
+    }
+    if row is None:
+        return initial
+    candidate = row.candidate
+    initial.update(
+        kind=candidate.kind,
+        score=candidate.score,
+        claimant=candidate.claimant,
+        text=" ".join(candidate.text.split()),
+    )
+    figure = candidate.main_figure
+    if figure is not None:
+        initial.update(
+            value=figure.value, qualifier=figure.qualifier, unit=figure.unit, scale=figure.scale
+        )
+    period = candidate.period
+    if period is not None:
+        initial.update(
+            period_start=period.start, period_end=period.end, date_precision=period.precision
+        )
+    return initial
+
+
+@login_required
+@require_POST
+def candidate_action(request: HttpRequest, article_id: int, action: str) -> HttpResponse:
+    """Accept, dismiss, restore or merge candidates (one form, one button per action)."""
+    _researcher(request)
+    article = get_object_or_404(Article, pk=article_id)
+    here = reverse("claims:article", args=[article.pk])
+    try:
+        if action == "merge":
+            spans = [_span(raw, article) for raw in request.POST.getlist("merge")]
+            start, end = services.candidates_merge_span(article, spans)
+            return redirect(
+                f"{reverse('claims:candidate-edit', args=[article.pk])}?span={start}-{end}"
+            )
+        span = _span(request.POST.get("span", ""), article)
+        if action == "accept":
+            initial = _candidate_initial(article, span)
+            initial.pop("span_start"), initial.pop("span_end")
+            claim = services.candidate_accept(
+                actor=request.user, article=article, span=span, **initial
+            )
+            messages.success(request, f"Claim {claim.pk} created from the candidate.")
+        elif action == "dismiss":
+            services.candidate_dismiss(actor=request.user, article=article, span=span)
+            messages.info(request, "Candidate dismissed.")
+        elif action == "restore":
+            services.candidate_restore(actor=request.user, article=article, span=span)
+        else:
+            raise Http404("unknown action")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(here)
+
+
+@login_required
+def candidate_edit(request: HttpRequest, article_id: int) -> HttpResponse:
+    """Edit a candidate (or a merge of several) before accepting it as a claim."""
+    _researcher(request)
+    article = get_object_or_404(Article, pk=article_id)
+    if request.method == "POST":
+        form = CandidateForm(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            span = (data.pop("span_start"), data.pop("span_end"))
+            data["score"] = data.get("score") if data.get("score") is not None else 0.5
+            try:
+                claim = services.candidate_accept(
+                    actor=request.user, article=article, span=span, **data
+                )
+            except DomainError as exc:
+                _error_fields(form, exc)
+            else:
+                messages.success(request, f"Claim {claim.pk} created.")
+                return redirect("claims:article", article_id=article.pk)
+        status = 400
+    else:
+        try:
+            span = _span(request.GET.get("span", ""), article)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("claims:article", article_id=article.pk)
+        form = CandidateForm(initial=_candidate_initial(article, span))
+        status = 200
+    return render(
+        request, "claims/candidate_edit.html", {"article": article, "form": form}, status=status
+    )
