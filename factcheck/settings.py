@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "factcheck",
     "claims",
     "sources",
+    "api",
 ]
 
 MIDDLEWARE = [

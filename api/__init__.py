@@ -1,0 +1,1 @@
+"""The REST API for consumers and staff: claims, verdicts, ClaimReview, webhooks."""
