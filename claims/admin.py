@@ -1,12 +1,17 @@
-"""Admin for articles, claims, the rating scale, ratings and verdicts: lists an editor would use."""
+"""Admin for articles, claims, the rating scale, ratings and verdicts: lists an editor would use.
+
+Only the rating scale is edited here; everything else changes through the workflow services
+(role, version and audit checks), so the admin finds and shows it.
+"""
 
 from django.contrib import admin
 
 from claims.models import Article, Claim, Rating, RatingScale, VerdictVersion
+from factcheck.admin import ReadOnlyAdmin
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ReadOnlyAdmin):
     list_display = ["title", "publisher", "author", "published_on", "language", "created_at"]
     list_filter = ["publisher", "language", "published_on"]
     search_fields = ["title", "publisher", "author", "url"]
@@ -15,7 +20,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(ReadOnlyAdmin):
     list_display = [
         "short_text",
         "kind",
@@ -30,7 +35,7 @@ class ClaimAdmin(admin.ModelAdmin):
     search_fields = ["text", "claimant", "span_text", "article__title"]
     list_select_related = ["rating", "assignee"]
     raw_id_fields = ["article"]
-    # State, rating and version move only through the editorial workflow.
+
     readonly_fields = [
         "state",
         "rating",
@@ -63,24 +68,18 @@ class RatingScaleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Rating)
-class RatingAdmin(admin.ModelAdmin):
+class RatingAdmin(ReadOnlyAdmin):
     list_display = ["claim", "reviewer", "scale", "revision", "updated_at"]
     list_filter = ["scale", "reviewer"]
     search_fields = ["claim__text", "rationale", "reviewer__username"]
     list_select_related = ["claim", "reviewer", "scale"]
     raw_id_fields = ["claim", "evidence"]
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False  # ratings are independent: only their reviewer changes them, on the desk
-
 
 @admin.register(VerdictVersion)
-class VerdictVersionAdmin(admin.ModelAdmin):
+class VerdictVersionAdmin(ReadOnlyAdmin):
     list_display = ["claim", "number", "rating", "approved_by", "approved_at", "published_at"]
     list_filter = ["rating", "published_at"]
     search_fields = ["claim__text", "conclusion", "explanation", "correction_note"]
     list_select_related = ["claim", "rating", "approved_by"]
     raw_id_fields = ["claim", "evidence"]
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False  # versions are immutable; a correction adds a new one

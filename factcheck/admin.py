@@ -5,15 +5,10 @@ from django.contrib import admin
 from factcheck.models import AuditEvent
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor_name", "action", "object_repr", "claim"]
-    list_filter = ["action", "system_actor", "object_type"]
-    search_fields = ["action", "object_repr", "actor__username", "system_actor", "note"]
-    list_select_related = ["actor", "claim"]
-    date_hierarchy = "created_at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Admin for finding and reading rows that only the services may write (audit, workflow)."""
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
@@ -21,3 +16,12 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "actor_name", "action", "object_repr", "claim"]
+    list_filter = ["action", "system_actor", "object_type"]
+    search_fields = ["action", "object_repr", "actor__username", "system_actor", "note"]
+    list_select_related = ["actor", "claim"]
+    date_hierarchy = "created_at"

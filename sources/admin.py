@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from factcheck.admin import ReadOnlyAdmin
 from sources.models import Capture, Evidence, Source
 
 
@@ -26,16 +27,32 @@ class CaptureInline(admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(ReadOnlyAdmin):
+    actions = ["capture_again"]
+
     list_display = ["__str__", "domain", "kind", "created_at"]
     list_filter = ["kind", "domain"]
     search_fields = ["url", "title", "domain"]
     readonly_fields = ["upload_sha256", "created_by", "created_at", "updated_at"]
     inlines = [CaptureInline]
 
+    @admin.action(description="Capture the selected sources again", permissions=["view"])
+    def capture_again(self, request, queryset):
+        from factcheck.errors import DomainError
+        from sources.services import capture_request
+
+        queued = 0
+        for source in queryset.exclude(url=""):
+            try:
+                capture_request(actor=request.user, source=source)
+                queued += 1
+            except DomainError as exc:
+                self.message_user(request, f"{source}: {exc.message}", level="error")
+        self.message_user(request, f"{queued} capture(s) queued; earlier captures are kept.")
+
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ["claim", "source", "relation", "added_by", "created_at"]
     list_filter = ["relation"]
     search_fields = ["claim__text", "source__url", "passage_text", "note"]
@@ -44,7 +61,7 @@ class EvidenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Capture)
-class CaptureAdmin(admin.ModelAdmin):
+class CaptureAdmin(ReadOnlyAdmin):
     list_display = [
         "id",
         "source",
@@ -60,6 +77,3 @@ class CaptureAdmin(admin.ModelAdmin):
     search_fields = ["source__url", "final_url", "sha256", "title", "failure_reason"]
     list_select_related = ["source"]
     readonly_fields = [f.name for f in Capture._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False  # captures are made by linking a source, never by hand

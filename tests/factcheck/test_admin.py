@@ -79,3 +79,30 @@ def test_create_user_refuses_a_duplicate_and_a_weak_password():
         call_command("create_user", "SAM", "--role", "editor", "--password", "x8#kLm2pQz!v")
     with pytest.raises(CommandError, match="password refused"):
         call_command("create_user", "kim", "--role", "editor", "--password", "123")
+
+
+def test_workflow_rows_cannot_be_written_from_the_admin(client, editor, demo):
+    from claims.models import Claim
+
+    client.force_login(editor)
+    claim = Claim.objects.first()
+    assert client.get(reverse("admin:claims_rating_add")).status_code == 403
+    assert client.get(reverse("admin:claims_verdictversion_add")).status_code == 403
+    before = claim.text
+    response = client.post(reverse("admin:claims_claim_change", args=[claim.pk]), {"text": "x"})
+    assert response.status_code == 403
+    claim.refresh_from_db()
+    assert claim.text == before
+
+
+def test_editor_can_queue_a_new_capture_from_the_admin(client, editor, demo):
+    from sources.models import Capture, Source
+
+    source = Source.objects.create(url="https://example.org/report", domain="example.org")
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:sources_source_changelist"),
+        {"action": "capture_again", "_selected_action": [source.pk]},
+    )
+    assert response.status_code == 302
+    assert Capture.objects.filter(source=source, state="queued").count() == 1
