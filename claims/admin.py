@@ -6,7 +6,15 @@ Only the rating scale is edited here; everything else changes through the workfl
 
 from django.contrib import admin
 
-from claims.models import Article, Claim, Rating, RatingScale, VerdictVersion
+from claims.models import (
+    Article,
+    Claim,
+    ClaimComment,
+    Rating,
+    RatingRevision,
+    RatingScale,
+    VerdictVersion,
+)
 from factcheck.admin import ReadOnlyAdmin
 
 
@@ -83,3 +91,19 @@ class VerdictVersionAdmin(ReadOnlyAdmin):
     search_fields = ["claim__text", "conclusion", "explanation", "correction_note"]
     list_select_related = ["claim", "rating", "approved_by"]
     raw_id_fields = ["claim", "evidence"]
+
+
+@admin.register(RatingRevision)
+class RatingRevisionAdmin(ReadOnlyAdmin):
+    list_display = ["rating", "revision", "scale", "rated_at", "superseded_at"]
+    list_filter = ["scale"]
+    search_fields = ["rationale", "rating__claim__text", "rating__reviewer__username"]
+    list_select_related = ["rating__claim", "rating__reviewer", "scale"]
+
+
+@admin.register(ClaimComment)
+class ClaimCommentAdmin(ReadOnlyAdmin):
+    list_display = ["claim", "author", "kind", "claim_state", "created_at"]
+    list_filter = ["kind", "claim_state"]
+    search_fields = ["body", "claim__text", "author__username"]
+    list_select_related = ["claim", "author"]

@@ -14,6 +14,8 @@ ADMIN_LISTS = [
     ("claims", "ratingscale"),
     ("claims", "rating"),
     ("claims", "verdictversion"),
+    ("claims", "ratingrevision"),
+    ("claims", "claimcomment"),
     ("sources", "source"),
     ("sources", "evidence"),
     ("sources", "capture"),
