@@ -44,10 +44,15 @@ chromium:
 	@[ -x /usr/bin/chromium ] || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: $(VENV)/.installed-test lint chromium
+# axe-core (from the npm registry, pinned in package-lock.json) checks the pages' accessibility.
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+test: $(VENV)/.installed-test lint chromium node_modules/axe-core/axe.min.js
 	rm -rf var/test-archives
 	env -u SECRET_KEY -u FACTCHECK_ENV DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 		ARCHIVE_ROOT=$(CURDIR)/var/test-archives $(BIN)/pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache test-artifacts node_modules

@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 
 from claims import workflow
 from claims.models import (
@@ -19,7 +36,9 @@ from claims.models import (
     VerdictVersion,
 )
 from factcheck.models import AuditEvent
-from factcheck.roles import is_editor, is_fact_checker
+from factcheck.roles import ROLES, is_editor, is_fact_checker
+from sources.models import Capture, Evidence
+from sources.selectors import evidence_for_claim
 
 CLOSED_STATES = (ClaimState.PUBLISHED, ClaimState.DISMISSED)
 
@@ -199,3 +218,262 @@ def article_segments(article: Article, rows: list[CandidateRow]) -> list[tuple[s
     if cursor < len(body):
         pieces.append((body[cursor:], None))
     return pieces
+
+
+# The claim queue and the dashboard -------------------------------------------------------------
+
+QUEUE_PAGE_SIZE = 50
+QUEUE_MAX_PAGE_SIZE = 100
+
+# Sort name -> (label, the ordering field, descending?); ties are broken by id in the same
+# direction, so every ordering is total and a keyset cursor is (value, id).
+QUEUE_SORTS: dict[str, tuple[str, str, bool]] = {
+    "recent": ("recently changed", "updated_at", True),
+    "stale": ("longest unchanged", "updated_at", False),
+    "newest": ("newest", "created_at", True),
+    "worthiness": ("most check-worthy", "check_worthiness", True),
+}
+CAPTURE_PENDING_STATES = ("queued", "fetching")
+CAPTURE_FAILING_STATES = ("failed", "blocked")
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the queue is narrowed to; empty strings mean "any"."""
+
+    state: str = ""
+    kind: str = ""
+    # "me", "none" (unassigned) or a user id.
+    assignee: str = ""
+    article: int | None = None
+    # A rating scale slug: the rating of the claim's published verdict.
+    rating: str = ""
+    q: str = ""
+    sort: str = "recent"
+
+
+@dataclass
+class QueuePage:
+    rows: list[Claim]
+    # Cursors for the neighbouring pages; None where there is none.
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+def _encode_cursor(value: Any, pk: int) -> str:
+    raw = value.isoformat() if hasattr(value, "isoformat") else value
+    return base64.urlsafe_b64encode(json.dumps([raw, pk]).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, field_name: str) -> tuple[Any, int] | None:
+    """(value, id) from a cursor, or None when it is not one of ours (a stale or edited link)."""
+    try:
+        raw, pk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        pk = int(pk)
+        if field_name in ("updated_at", "created_at"):
+            return dt.datetime.fromisoformat(raw), pk
+        return float(raw), pk
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def _capture_health(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    """Annotate evidence_count and, by each linked source's latest capture, how many sources are
+    archived, pending or failing: correlated subqueries, so a page of rows is one query."""
+    latest_state = (
+        Capture.objects.filter(source_id=OuterRef("source_id"))
+        .order_by("-queued_at", "-id")
+        .values("state")[:1]
+    )
+    linked = (
+        Evidence.objects.filter(claim_id=OuterRef("pk"))
+        .order_by()
+        .annotate(latest_state=Subquery(latest_state))
+    )
+
+    def count(evidence: QuerySet) -> Coalesce:
+        counted = evidence.values("claim_id").annotate(n=Count("id")).values("n")
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+    return claims.annotate(
+        evidence_count=count(linked),
+        sources_archived=count(linked.filter(latest_state="archived")),
+        sources_pending=count(linked.filter(latest_state__in=CAPTURE_PENDING_STATES)),
+        sources_failing=count(linked.filter(latest_state__in=CAPTURE_FAILING_STATES)),
+    )
+
+
+def claim_search(claims: QuerySet[Claim], q: str) -> QuerySet[Claim]:
+    """Full-text search on the claim's text: PostgreSQL's (english, web-search syntax) through the
+    GIN index of migration 0006, a case-insensitive substring elsewhere (SQLite)."""
+    q = q.strip()
+    if not q:
+        return claims
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        # The expression must stay the one indexed in 0006 for the index to be used.
+        return claims.annotate(text_search=SearchVector("text", config="english")).filter(
+            text_search=SearchQuery(q, search_type="websearch", config="english")
+        )
+    return claims.filter(text__icontains=q)
+
+
+def claim_queue(
+    user: Any,
+    filters: QueueFilters,
+    *,
+    after: str = "",
+    before: str = "",
+    size: int = QUEUE_PAGE_SIZE,
+) -> QueuePage:
+    """One page of the claims this user may see, filtered and sorted, with a keyset cursor.
+
+    No COUNT(*): a page is found by the last (or first) row's sort value and id, and one extra
+    row is read to know whether another page follows. `after` pages forward, `before` back.
+    """
+    size = max(1, min(size, QUEUE_MAX_PAGE_SIZE))
+    _label, field_name, descending = QUEUE_SORTS.get(filters.sort, QUEUE_SORTS["recent"])
+    claims = claims_visible_to(user).select_related("assignee")
+    if filters.state:
+        claims = claims.filter(state=filters.state)
+    if filters.kind:
+        claims = claims.filter(kind=filters.kind)
+    if filters.assignee == "me":
+        claims = claims.filter(assignee_id=getattr(user, "pk", None))
+    elif filters.assignee == "none":
+        claims = claims.filter(assignee__isnull=True)
+    elif filters.assignee.isdigit():
+        claims = claims.filter(assignee_id=int(filters.assignee))
+    if filters.article:
+        claims = claims.filter(article_id=filters.article)
+    if filters.rating:
+        claims = claims.filter(rating__slug=filters.rating)
+    claims = claim_search(claims, filters.q)
+
+    backwards = bool(before) and not after
+    cursor = (
+        _decode_cursor(before if backwards else after, field_name) if (after or before) else None
+    )
+    # Reading backwards walks the same order reversed, then flips the rows back.
+    walk_descending = descending != backwards
+    if cursor is not None:
+        value, pk = cursor
+        op = "lt" if walk_descending else "gt"
+        claims = claims.filter(
+            Q(**{f"{field_name}__{op}": value}) | Q(**{field_name: value, f"id__{op}": pk})
+        )
+    prefix = "-" if walk_descending else ""
+    claims = _capture_health(claims).order_by(f"{prefix}{field_name}", f"{prefix}id")
+    rows = list(claims[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+
+    def cursor_of(claim: Claim) -> str:
+        return _encode_cursor(getattr(claim, field_name), claim.pk)
+
+    has_next = more if not backwards else True
+    has_previous = (cursor is not None) if not backwards else more
+    return QueuePage(
+        rows=rows,
+        next_cursor=cursor_of(rows[-1]) if rows and has_next else None,
+        previous_cursor=cursor_of(rows[0]) if rows and has_previous else None,
+    )
+
+
+def desk_members() -> QuerySet[Any]:
+    """Active users in a desk role (fact-checkers and editors), by name: who claims go to."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=ROLES)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def claim_counts_by_rating() -> list[tuple[RatingScale, int]]:
+    """(scale entry, number of published claims with that rating), every entry, in scale order."""
+    counts = dict(
+        Claim.objects.filter(state=ClaimState.PUBLISHED)
+        .values_list("rating_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [(entry, counts.get(entry.pk, 0)) for entry in RatingScale.objects.order_by("order")]
+
+
+def claims_over_time(*, weeks: int = 12, today: Any = None) -> list[dict[str, Any]]:
+    """Claims created and verdicts published in each of the last `weeks` weeks (Monday first),
+    oldest first, zeros included."""
+    today = today or timezone.localdate()
+    first = today - dt.timedelta(days=today.weekday() + 7 * (weeks - 1))
+    starts = [first + dt.timedelta(weeks=i) for i in range(weeks)]
+
+    def per_week(queryset: QuerySet, field_name: str) -> dict[dt.date, int]:
+        days = (
+            queryset.filter(**{f"{field_name}__date__gte": first})
+            .annotate(day=TruncDate(field_name))
+            .values_list("day")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        totals: dict[dt.date, int] = {}
+        for day, n in days:
+            week = day - dt.timedelta(days=day.weekday())
+            totals[week] = totals.get(week, 0) + n
+        return totals
+
+    created = per_week(Claim.objects.all(), "created_at")
+    published = per_week(VerdictVersion.objects.filter(published_at__isnull=False), "published_at")
+    return [
+        {"week": start, "created": created.get(start, 0), "published": published.get(start, 0)}
+        for start in starts
+    ]
+
+
+def capture_problems(*, limit: int = 10) -> dict[str, Any]:
+    """Captures waiting (queued, fetching) and sources whose latest capture failed or was
+    blocked, with the most recent failures to look at."""
+    same_source = Capture.objects.filter(source_id=OuterRef("source_id"))
+    newer = same_source.filter(queued_at__gt=OuterRef("queued_at")) | same_source.filter(
+        queued_at=OuterRef("queued_at"), id__gt=OuterRef("id")
+    )
+    latest = Capture.objects.exclude(Exists(newer))
+    counts = dict(
+        latest.filter(state__in=(*CAPTURE_PENDING_STATES, *CAPTURE_FAILING_STATES))
+        .values_list("state")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    failing = (
+        latest.filter(state__in=CAPTURE_FAILING_STATES)
+        .select_related("source")
+        .defer("text", "headers")
+        .order_by("-queued_at", "-id")[:limit]
+    )
+    return {
+        "queued": counts.get("queued", 0) + counts.get("fetching", 0),
+        "failing": counts.get("failed", 0) + counts.get("blocked", 0),
+        "recent_failures": list(failing),
+    }
+
+
+# The public verdict page -----------------------------------------------------------------------
+
+
+def published_claim(claim_id: int) -> Claim | None:
+    """A published claim as the public sees it (anyone may read it), or None."""
+    return claims_visible_to(AnonymousUser()).filter(pk=claim_id).first()
+
+
+def public_sources(claim: Claim) -> list[Any]:
+    """The claim's evidence for the public page, each with its latest archived capture (or None):
+    only archived copies are public."""
+    rows = list(evidence_for_claim(claim.pk))
+    for evidence in rows:
+        evidence.archived_capture = next(
+            (c for c in evidence.source.captures.all() if c.state == "archived"), None
+        )
+    return rows

@@ -1,4 +1,4 @@
-"""URL routes for claim and article pages."""
+"""URL routes for claim and article pages, and the public verdict page."""
 
 from django.urls import path
 
@@ -7,7 +7,10 @@ from claims import article_views, views
 app_name = "claims"
 
 urlpatterns = [
+    path("claims/", views.claim_queue, name="queue"),
     path("claims/<int:claim_id>/", views.claim_detail, name="detail"),
+    path("claims/<int:claim_id>/actions/<slug:action>/", views.claim_action, name="action"),
+    path("verdicts/<int:claim_id>/", views.verdict_public, name="verdict"),
     path("articles/import/", article_views.article_import, name="article-import"),
     path("articles/<int:article_id>/", article_views.article_detail, name="article"),
     path(

@@ -1,26 +1,645 @@
-"""Desk pages for claims."""
+"""Desk pages for claims (the queue, the claim page and its actions) and the public verdict page.
+
+Every write goes through a claims service with the version of the claim the user saw; a
+DomainError comes back to the same page as a message next to the field it is about, or at the
+top (a conflict says someone else changed the claim and offers a reload), never as a 500.
+"""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-from claims.models import Claim
-from factcheck.roles import is_fact_checker
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_POST
+
+from api.claimreview import claimreview_for
+from claims import selectors, services
+from claims.models import (
+    Article,
+    Claim,
+    ClaimKind,
+    ClaimState,
+    DatePrecision,
+    Qualifier,
+    RatingScale,
+    Scale,
+)
+from factcheck.errors import DomainError
+from factcheck.roles import is_editor
+from factcheck.views import desk_required
 from sources.models import Relation
 from sources.selectors import evidence_for_claim
 
+# The queue -------------------------------------------------------------------------------------
 
-@login_required
-def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
-    if not is_fact_checker(request.user):
-        raise PermissionDenied("only fact-checkers and editors work on claims")
-    claim = get_object_or_404(Claim.objects.select_related("article", "assignee"), pk=claim_id)
+
+class QueueForm(forms.Form):
+    """The queue's filters (a GET form): each field narrows the list; blank means any."""
+
+    q = forms.CharField(
+        label="Search the claims",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "containers, exports …"}),
+    )
+    state = forms.ChoiceField(
+        label="State", required=False, choices=[("", "Any state"), *ClaimState.choices]
+    )
+    kind = forms.ChoiceField(
+        label="Kind", required=False, choices=[("", "Any kind"), *ClaimKind.choices]
+    )
+    assignee = forms.ChoiceField(label="Assignee", required=False)
+    article = forms.TypedChoiceField(label="Article", required=False, coerce=int, empty_value=None)
+    rating = forms.ChoiceField(label="Rating", required=False)
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[(key, label) for key, (label, _f, _d) in selectors.QUEUE_SORTS.items()],
+    )
+
+    def __init__(self, *args: Any, members: list, articles: list, scale: list, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [
+            ("", "Anyone"),
+            ("me", "Me"),
+            ("none", "Nobody yet"),
+            *((str(u.pk), u.get_username()) for u in members),
+        ]
+        self.fields["article"].choices = [
+            ("", "Any article"),
+            *((a.pk, a.title[:80]) for a in articles),
+        ]
+        self.fields["rating"].choices = [("", "Any rating"), *((s.slug, s.label) for s in scale)]
+
+    def filters(self) -> selectors.QueueFilters:
+        """The valid filters; an invalid one (an edited URL) is dropped, not fatal."""
+        self.is_valid()
+        data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+        return selectors.QueueFilters(**data)
+
+
+QUEUE_ARTICLE_CHOICES = 30
+
+
+def _queue_articles(selected: str | None) -> list[Article]:
+    """The latest articles for the filter (older ones are reached from their article page)."""
+    articles = list(
+        Article.objects.only("id", "title").order_by("-published_on", "-id")[:QUEUE_ARTICLE_CHOICES]
+    )
+    if selected and selected.isdigit() and int(selected) not in {a.pk for a in articles}:
+        articles += list(Article.objects.only("id", "title").filter(pk=int(selected)))
+    return articles
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One queue row, its display strings made here: a 50-row page renders in a few ms."""
+
+    pk: int
+    url: str
+    text: str
+    kind: str
+    changed: str
+    article_url: str
+    article_title: str
+    figure: str
+    period: str
+    state: str
+    state_label: str
+    rating_slug: str
+    rating_label: str
+    sources: int
+    archived: int
+    pending: int
+    failing: int
+    assignee: str
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _url_pattern(name: str) -> Callable[[int], str]:
+    """reverse() once, then fill in the id: reversing 100 URLs per page costs more than the SQL."""
+    marker = 987654321
+    template = reverse(name, args=[marker])
+    return lambda pk: template.replace(str(marker), str(pk))
+
+
+KIND_LABELS = dict(ClaimKind.choices)
+STATE_LABELS = dict(ClaimState.choices)
+
+
+def queue_rows(claims: list[Claim]) -> list[QueueRow]:
+    claim_url, article_url = _url_pattern("claims:detail"), _url_pattern("claims:article")
+    return [
+        QueueRow(
+            pk=c.pk,
+            url=claim_url(c.pk),
+            text=_shorten(c.text, 200),
+            kind=KIND_LABELS.get(c.kind, c.kind),
+            changed=c.updated_at.strftime("%-d %b %Y"),
+            article_url=article_url(c.article_id) if c.article_id else "",
+            article_title=_shorten(c.article.title, 60) if c.article_id else "",
+            figure=c.figure_display,
+            period=c.period_display,
+            state=c.state,
+            state_label=STATE_LABELS.get(c.state, c.state),
+            rating_slug=c.rating.slug if c.rating_id else "",
+            rating_label=c.rating.label if c.rating_id else "",
+            sources=c.evidence_count,
+            archived=c.sources_archived,
+            pending=c.sources_pending,
+            failing=c.sources_failing,
+            assignee=c.assignee.get_username() if c.assignee_id else "—",
+        )
+        for c in claims
+    ]
+
+
+@desk_required
+@require_GET
+def claim_queue(request: HttpRequest) -> HttpResponse:
+    form = QueueForm(
+        request.GET or None,
+        members=list(selectors.desk_members()),
+        articles=_queue_articles(request.GET.get("article")),
+        scale=list(RatingScale.objects.order_by("order")),
+    )
+    filters = form.filters() if form.is_bound else selectors.QueueFilters()
+    page = selectors.claim_queue(
+        request.user,
+        filters,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+    )
+    query = request.GET.copy()
+    for key in ("after", "before"):
+        query.pop(key, None)
+
+    def page_link(key: str, cursor: str | None) -> str | None:
+        if cursor is None:
+            return None
+        params = query.copy()
+        params[key] = cursor
+        return "?" + params.urlencode()
+
+    return render(
+        request,
+        "claims/claim_queue.html",
+        {
+            "form": form,
+            "rows": queue_rows(page.rows),
+            "filtered": any(
+                getattr(filters, f) for f in ("state", "kind", "assignee", "article", "rating", "q")
+            ),
+            "next_link": page_link("after", page.next_cursor),
+            "previous_link": page_link("before", page.previous_cursor),
+            "first_link": ("?" + query.urlencode()) if page.previous_cursor else None,
+        },
+    )
+
+
+# The claim page's forms ------------------------------------------------------------------------
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class VersionedForm(forms.Form):
+    """Every write names the claim version its author saw (optimistic locking)."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ClaimEditForm(VersionedForm):
+    text = forms.CharField(label="Claim, in our words", widget=forms.Textarea(attrs={"rows": 3}))
+    kind = forms.ChoiceField(label="Kind", choices=ClaimKind.choices)
+    qualifier = forms.ChoiceField(
+        label="Qualifier", choices=[("", "—"), *Qualifier.choices], required=False
+    )
+    value = forms.DecimalField(label="Value", max_digits=24, decimal_places=6, required=False)
+    scale = forms.ChoiceField(label="Scale", choices=Scale.choices, required=False)
+    unit = forms.CharField(
+        label="Unit", max_length=32, required=False, help_text="container, barrel, USD, percent …"
+    )
+    period_start = forms.DateField(label="Period from", required=False, widget=DATE)
+    period_end = forms.DateField(label="Period to", required=False, widget=DATE)
+    date_precision = forms.ChoiceField(
+        label="Date precision", choices=[("", "—"), *DatePrecision.choices], required=False
+    )
+    claimant = forms.CharField(label="Claimant", max_length=200, required=False)
+
+    @classmethod
+    def for_claim(cls, claim: Claim) -> ClaimEditForm:
+        initial = {
+            name: getattr(claim, name) for name in cls.base_fields if name != "expected_version"
+        }
+        initial["expected_version"] = claim.version
+        if initial["value"] is not None:
+            initial["value"] = initial["value"].normalize()
+        return cls(initial=initial, prefix="edit")
+
+
+def _evidence_choices(evidence: list) -> list[tuple[int, str]]:
+    return [(e.pk, f"{e.source} ({e.get_relation_display().lower()})") for e in evidence]
+
+
+class EvidenceMixin(forms.Form):
+    evidence_ids = forms.TypedMultipleChoiceField(
+        label="The evidence it rests on",
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class RatingForm(EvidenceMixin):
+    # A rating belongs to its reviewer; its revision number is their optimistic lock.
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    scale = forms.ModelChoiceField(
+        label="Your rating",
+        queryset=RatingScale.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    rationale = forms.CharField(
+        label="Rationale",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What the evidence shows, in a few sentences the editor can check.",
+    )
+
+    field_order = ["expected_revision", "scale", "rationale", "evidence_ids"]
+
+
+class ApproveForm(EvidenceMixin, VersionedForm):
+    rating = forms.ModelChoiceField(label="Rating", queryset=RatingScale.objects.none())
+    conclusion = forms.CharField(label="Conclusion (one line)", max_length=300)
+    explanation = forms.CharField(label="Explanation", widget=forms.Textarea(attrs={"rows": 6}))
+
+    field_order = ["expected_version", "rating", "conclusion", "explanation", "evidence_ids"]
+
+
+class CorrectForm(ApproveForm):
+    correction_note = forms.CharField(
+        label="Correction note (public)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What changed and why; readers see it on the verdict page.",
+    )
+
+    field_order = [*ApproveForm.field_order[:-1], "correction_note", "evidence_ids"]
+
+
+class AssignForm(VersionedForm):
+    assignee = forms.TypedChoiceField(label="Assign to", coerce=int)
+
+
+class StartResearchForm(VersionedForm):
+    assignee = forms.TypedChoiceField(
+        label="Researcher", coerce=int, required=False, empty_value=None
+    )
+
+
+class SendBackForm(VersionedForm):
+    comment = forms.CharField(label="What is missing", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DismissForm(VersionedForm):
+    reason = forms.CharField(
+        label="Why it is not check-worthy", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RestoreForm(VersionedForm):
+    reason = forms.CharField(
+        label="Reason (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# One entry per POST endpoint of the claim page: its form and the service call it makes. ---------
+
+
+@dataclass(frozen=True)
+class ClaimAction:
+    form: type[forms.Form]
+    run: Callable[[Any, Claim, dict[str, Any]], Any]
+    done: str
+    # Where the page scrolls back to after success.
+    anchor: str = ""
+
+
+def _user(pk: int | None) -> Any:
+    if pk is None:
+        return None
+    user = get_user_model().objects.filter(pk=pk).first()
+    if user is None:
+        raise DomainError("No such user.", fields={"assignee": ["unknown user"]})
+    return user
+
+
+def _edit(user: Any, claim: Claim, data: dict[str, Any]) -> Any:
+    changes = {k: v for k, v in data.items() if k != "expected_version"}
+    if changes.get("value") is None:
+        changes["qualifier"] = ""
+    return services.claim_update(
+        actor=user, claim=claim, expected_version=data["expected_version"], **changes
+    )
+
+
+ACTIONS: dict[str, ClaimAction] = {
+    "edit": ClaimAction(ClaimEditForm, _edit, "Claim saved.", "claim-facts"),
+    "rate": ClaimAction(
+        RatingForm,
+        lambda user, claim, d: services.rating_submit(
+            actor=user,
+            claim=claim,
+            scale=d["scale"],
+            rationale=d["rationale"],
+            evidence_ids=d["evidence_ids"],
+            expected_revision=d["expected_revision"],
+        ),
+        "Your rating is saved.",
+        "ratings",
+    ),
+    "comment": ClaimAction(
+        CommentForm,
+        lambda user, claim, d: services.claim_comment_add(actor=user, claim=claim, body=d["body"]),
+        "Comment added.",
+        "comments",
+    ),
+    "start_research": ClaimAction(
+        StartResearchForm,
+        lambda user, claim, d: services.claim_start_research(
+            actor=user,
+            claim=claim,
+            assignee=_user(d.get("assignee")),
+            expected_version=d["expected_version"],
+        ),
+        "Research started.",
+    ),
+    "assign": ClaimAction(
+        AssignForm,
+        lambda user, claim, d: services.claim_assign(
+            actor=user,
+            claim=claim,
+            assignee=_user(d["assignee"]),
+            expected_version=d["expected_version"],
+        ),
+        "Claim assigned.",
+    ),
+    "submit_for_review": ClaimAction(
+        VersionedForm,
+        lambda user, claim, d: services.claim_submit_for_review(
+            actor=user, claim=claim, expected_version=d["expected_version"]
+        ),
+        "Submitted for review: reviewers can now rate it.",
+    ),
+    "request_approval": ClaimAction(
+        VersionedForm,
+        lambda user, claim, d: services.claim_request_approval(
+            actor=user, claim=claim, expected_version=d["expected_version"]
+        ),
+        "Approval requested.",
+    ),
+    "send_back": ClaimAction(
+        SendBackForm,
+        lambda user, claim, d: services.claim_send_back(
+            actor=user, claim=claim, comment=d["comment"], expected_version=d["expected_version"]
+        ),
+        "Sent back to research with your comment.",
+    ),
+    "approve": ClaimAction(
+        ApproveForm,
+        lambda user, claim, d: services.verdict_approve(
+            actor=user,
+            claim=claim,
+            rating=d["rating"],
+            conclusion=d["conclusion"],
+            explanation=d["explanation"],
+            evidence_ids=d["evidence_ids"],
+            expected_version=d["expected_version"],
+        ),
+        "Verdict approved; publish it when ready.",
+        "editor",
+    ),
+    "publish": ClaimAction(
+        VersionedForm,
+        lambda user, claim, d: services.claim_publish(
+            actor=user, claim=claim, expected_version=d["expected_version"]
+        ),
+        "Published.",
+    ),
+    "correct": ClaimAction(
+        CorrectForm,
+        lambda user, claim, d: services.verdict_correct(
+            actor=user,
+            claim=claim,
+            rating=d["rating"],
+            conclusion=d["conclusion"],
+            explanation=d["explanation"],
+            correction_note=d["correction_note"],
+            evidence_ids=d["evidence_ids"],
+            expected_version=d["expected_version"],
+        ),
+        "Correction published.",
+        "verdicts",
+    ),
+    "dismiss": ClaimAction(
+        DismissForm,
+        lambda user, claim, d: services.claim_dismiss(
+            actor=user, claim=claim, reason=d["reason"], expected_version=d["expected_version"]
+        ),
+        "Claim dismissed.",
+    ),
+    "restore": ClaimAction(
+        RestoreForm,
+        lambda user, claim, d: services.claim_restore(
+            actor=user, claim=claim, reason=d["reason"], expected_version=d["expected_version"]
+        ),
+        "Claim restored.",
+    ),
+}
+
+
+# The claim page ------------------------------------------------------------------------------
+
+# Audit actions as the timeline says them.
+HISTORY_LABELS = {
+    "claim.created": "created the claim",
+    "claim.updated": "edited the claim",
+    "claim.assigned": "assigned the claim",
+    "claim.research_started": "started research",
+    "claim.submitted_for_review": "submitted it for review",
+    "claim.approval_requested": "requested approval",
+    "claim.sent_back": "sent it back",
+    "claim.dismissed": "dismissed it",
+    "claim.restored": "restored it",
+    "claim.published": "published the verdict",
+    "claim.commented": "commented",
+    "rating.submitted": "rated it",
+    "rating.revised": "revised their rating",
+    "verdict.approved": "approved a verdict",
+    "verdict.discarded": "discarded the approved verdict",
+    "verdict.corrected": "published a correction",
+    "evidence.added": "linked a source",
+    "candidate.accepted": "accepted the claim from its article",
+}
+
+
+class PageError:
+    """A refusal shown at the top of the claim page."""
+
+    def __init__(self, message: str, *, conflict: bool = False):
+        self.message = message
+        self.conflict = conflict
+
+
+def _claim_forms(
+    user: Any, claim: Claim, actions: list[str], evidence: list, ratings: list, draft: Any
+) -> dict[str, forms.Form]:
+    """Unbound forms for the actions this user may take on this claim now."""
+    version = {"expected_version": claim.version}
+    scale = RatingScale.objects.filter(active=True).order_by("order")
+    built: dict[str, forms.Form] = {}
+    if "edit" in actions:
+        built["edit"] = ClaimEditForm.for_claim(claim)
+    if "rate" in actions:
+        mine = next((r for r in ratings if r.reviewer_id == user.pk), None)
+        initial = {"expected_revision": mine.revision if mine else 0}
+        if mine:
+            initial.update(
+                scale=mine.scale_id,
+                rationale=mine.rationale,
+                evidence_ids=[e.pk for e in mine.evidence.all()],
+            )
+        built["rate"] = RatingForm(initial=initial, prefix="rate")
+    if "comment" in actions:
+        built["comment"] = CommentForm(prefix="comment")
+    if "start_research" in actions:
+        built["start_research"] = StartResearchForm(initial=version, prefix="start")
+    if "assign" in actions:
+        built["assign"] = AssignForm(
+            initial={**version, "assignee": claim.assignee_id or user.pk}, prefix="assign"
+        )
+    for name in ("submit_for_review", "request_approval", "publish"):
+        if name in actions:
+            built[name] = VersionedForm(initial=version, prefix=name)
+    if "approve" in actions:
+        initial = dict(version)
+        if draft is not None:
+            initial.update(
+                rating=draft.rating_id,
+                conclusion=draft.conclusion,
+                explanation=draft.explanation,
+                evidence_ids=[e.pk for e in draft.evidence.all()],
+            )
+        built["approve"] = ApproveForm(initial=initial, prefix="approve")
+    if "correct" in actions:
+        latest = next(iter(selectors.verdict_history(claim)), None)
+        initial = dict(version)
+        if latest is not None:
+            initial.update(
+                rating=latest.rating_id,
+                conclusion=latest.conclusion,
+                explanation=latest.explanation,
+            )
+        built["correct"] = CorrectForm(initial=initial, prefix="correct")
+    if "send_back" in actions:
+        built["send_back"] = SendBackForm(initial=version, prefix="send_back")
+    if "dismiss" in actions:
+        built["dismiss"] = DismissForm(initial=version, prefix="dismiss")
+    if "restore" in actions:
+        built["restore"] = RestoreForm(initial=version, prefix="restore")
+    _prepare_forms(built, user, evidence, scale)
+    return built
+
+
+PREFIXES = {"start_research": "start"}
+
+
+def _prepare_forms(built: dict[str, forms.Form], user: Any, evidence: list, scale: Any) -> None:
+    """Fill in the choices that depend on the claim (its evidence) and the desk (its people)."""
+    choices = _evidence_choices(evidence)
+    members = None
+    for name, form in built.items():
+        if "evidence_ids" in form.fields:
+            form.fields["evidence_ids"].choices = choices
+        if "scale" in form.fields and isinstance(form.fields["scale"], forms.ModelChoiceField):
+            form.fields["scale"].queryset = scale
+        if "rating" in form.fields:
+            form.fields["rating"].queryset = scale
+        if "assignee" in form.fields:
+            if is_editor(user):
+                if members is None:
+                    members = [(m.pk, m.get_username()) for m in selectors.desk_members()]
+                empty = [("", "the current assignee, or me")] if name == "start_research" else []
+                form.fields["assignee"].choices = [*empty, *members]
+            else:
+                # A fact-checker may only take a claim for themselves.
+                form.fields["assignee"].choices = [(user.pk, user.get_username())]
+                form.fields["assignee"].widget = forms.HiddenInput()
+                form.fields["assignee"].required = name != "start_research"
+
+
+def _history(user: Any, claim: Claim, ratings_visible: bool) -> list[Any]:
+    """The claim's timeline; a reviewer who has not rated sees no one else's rating event."""
+    events = list(selectors.claim_history(claim))
+    if not ratings_visible:
+        events = [
+            e for e in events if not (e.action.startswith("rating.") and e.actor_id != user.pk)
+        ]
+    for event in events:
+        event.label = HISTORY_LABELS.get(event.action, event.action.replace(".", " "))
+    return events
+
+
+def _claim_page(
+    request: HttpRequest,
+    claim_id: int,
+    *,
+    bound: tuple[str, forms.Form] | None = None,
+    error: PageError | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    claim = get_object_or_404(
+        Claim.objects.select_related("article", "assignee", "rating"), pk=claim_id
+    )
     evidence = list(evidence_for_claim(claim.pk))
     for item in evidence:
         item.latest_capture = next(iter(item.source.captures.all()), None)
+        item.archived_capture = next(
+            (c for c in item.source.captures.all() if c.state == "archived"), None
+        )
+    actions = selectors.claim_actions_for(user, claim)
+    ratings = selectors.ratings_visible_to(user, claim)
+    has_rated = any(r.reviewer_id == user.pk for r in ratings)
+    ratings_visible = is_editor(user) or has_rated
+    verdicts = list(selectors.verdict_history(claim, include_draft=is_editor(user)))
+    draft = next((v for v in verdicts if v.published_at is None), None)
+    claim_forms = _claim_forms(user, claim, actions, evidence, ratings, draft)
+    if bound is not None:
+        name, form = bound
+        _prepare_forms(
+            {name: form},
+            user,
+            evidence,
+            RatingScale.objects.filter(active=True).order_by("order"),
+        )
+        claim_forms[name] = form
     return render(
         request,
         "claims/claim_detail.html",
@@ -29,5 +648,117 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
             "evidence": evidence,
             "relations": Relation.choices,
             "any_pending": any(e.latest_capture and e.latest_capture.is_pending for e in evidence),
+            "actions": actions,
+            "forms": claim_forms,
+            "bound": bound[0] if bound else "",
+            "ratings": ratings,
+            "has_rated": has_rated,
+            "ratings_visible": ratings_visible,
+            "disagreement": ratings_visible
+            and len(ratings) > 1
+            and selectors.rating_disagreement(claim, ratings),
+            "verdicts": verdicts,
+            "draft": draft,
+            "comments": list(selectors.claim_comments(claim)),
+            "history": _history(user, claim, ratings_visible),
+            "is_editor": is_editor(user),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@desk_required
+@require_GET
+def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
+    return _claim_page(request, claim_id)
+
+
+STATUS_OF = {"invalid": 400, "forbidden": 403, "conflict": 409, "not_found": 404}
+
+
+def _apply_error(form: forms.Form, exc: DomainError) -> PageError | None:
+    """Put the refusal next to the fields it names; what names no field goes to the top."""
+    if exc.code == "conflict":
+        return PageError(exc.message, conflict=True)
+    placed = False
+    for name, problems in exc.fields.items():
+        if name in form.fields and not form.fields[name].widget.is_hidden:
+            detail = "" if problems in (["required"], []) else f" ({', '.join(problems)})"
+            form.add_error(name, exc.message + detail)
+            placed = True
+    return None if placed else PageError(exc.message)
+
+
+@desk_required
+@require_POST
+def claim_action(request: HttpRequest, claim_id: int, action: str) -> HttpResponse:
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404("no such action")
+    claim = get_object_or_404(Claim, pk=claim_id)
+    form = spec.form(request.POST, prefix=PREFIXES.get(action, action))
+    # Choices are filled before validation, with the same rules the page used to draw the form.
+    evidence = list(evidence_for_claim(claim.pk))
+    _prepare_forms(
+        {action: form},
+        request.user,
+        evidence,
+        RatingScale.objects.filter(active=True).order_by("order"),
+    )
+    error = None
+    if form.is_valid():
+        try:
+            spec.run(request.user, claim, form.cleaned_data)
+        except DomainError as exc:
+            if exc.code == "not_found":
+                raise Http404(exc.message) from None
+            error = _apply_error(form, exc)
+            status = STATUS_OF[exc.code]
+        else:
+            messages.success(request, spec.done)
+            target = reverse("claims:detail", args=[claim.pk])
+            return redirect(target + (f"#{spec.anchor}" if spec.anchor else ""))
+    else:
+        status = 400
+        if "expected_version" in form.errors or "expected_revision" in form.errors:
+            error = PageError("The form was missing the claim's version; reload the page.")
+    return _claim_page(request, claim.pk, bound=(action, form), error=error, status=status)
+
+
+# The public verdict page -----------------------------------------------------------------------
+
+# JSON inside <script> must not be able to close the element or open a comment.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def json_ld(data: dict[str, Any]) -> str:
+    """The text of a <script type="application/ld+json"> data block (never executed)."""
+    return json.dumps(data, ensure_ascii=False, indent=2).translate(_SCRIPT_ESCAPES)
+
+
+@require_GET
+def verdict_public(request: HttpRequest, claim_id: int) -> HttpResponse:
+    """A published verdict for readers: no login, published claims only (404 otherwise)."""
+    claim = selectors.published_claim(claim_id)
+    if claim is None:
+        raise Http404("no published verdict")
+    versions = list(selectors.verdict_history(claim))
+    if not versions:
+        raise Http404("no published verdict")
+    current = versions[0]
+    return render(
+        request,
+        "claims/verdict_public.html",
+        {
+            "claim": claim,
+            "verdict": current,
+            "corrections": [v for v in versions if v.number > 1],
+            "first_version": versions[-1],
+            "sources": selectors.public_sources(claim),
+            "public_url": settings.FACTCHECK_PUBLIC_URL
+            + reverse("claims:verdict", args=[claim.pk]),
+            "organisation": settings.FACTCHECK_ORGANISATION,
+            "claimreview": mark_safe(json_ld(claimreview_for(claim, current))),  # noqa: S308
         },
     )

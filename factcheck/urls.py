@@ -20,3 +20,7 @@ urlpatterns = [
     path("", include("sources.urls")),
     path("", views.home, name="home"),
 ]
+
+handler403 = "factcheck.views.permission_denied"
+handler404 = "factcheck.views.page_not_found"
+handler500 = "factcheck.views.server_error"

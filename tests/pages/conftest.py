@@ -1,0 +1,27 @@
+"""Fixtures for the page tests: the workflow factories, and a logged-in test client per role."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.claims.conftest import (  # noqa: F401  (fixtures, used by name)
+    claim_in,
+    evidence_for,
+    fast_password_hashing,
+    outsider,
+    scale,
+)
+
+
+@pytest.fixture
+def client_for():
+    """client_for(user) -> a Django test client logged in as that user (None: anonymous)."""
+
+    def make(user=None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
