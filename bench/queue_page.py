@@ -5,7 +5,7 @@ hundred articles, and sources with captures in every state for a third of the cl
 the whole page (URL routing, session, role check, the queue query with its capture-health
 subqueries, template rendering) through Django's test client for the common views of the queue:
 
-    .venv/bin/python bench/queue.py            # about a minute the first time, seconds after
+    .venv/bin/python bench/queue_page.py           # about a minute the first time, seconds after
 
 Target: well under 200 ms per page. It prints the median and 95th percentile of each case, the
 median CPU time the Django process spent (load on a shared machine inflates wall time, not this),
