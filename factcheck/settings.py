@@ -169,6 +169,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery's Django fixup closes the database connection around every task unless this is set,
+# which costs a new PostgreSQL session per capture; factcheck/celery.py still drops stale ones.
+CELERY_DB_REUSE_MAX = _int("CELERY_DB_REUSE_MAX", 1000)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
@@ -243,12 +246,102 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# REST framework ----------------------------------------------------------------------------------
+# REST framework, the API's cache, throttles and webhooks ------------------------------------------
+# The API's docs page serves Swagger UI from this package's static files (script-src 'self').
+INSTALLED_APPS.append("drf_spectacular_sidecar")
+
+# The cache holds the API's data version (ETag/Last-Modified validators) and throttle counters,
+# so every web process must share it: Redis when REDIS_URL is set, process memory otherwise.
+_cache_url = (env("REDIS_URL") or "").strip()
+if _cache_url and urlsplit(_cache_url).scheme not in {"redis", "rediss"}:
+    raise ImproperlyConfigured("REDIS_URL is malformed: expected redis://host:port/db")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _cache_url,
+        "KEY_PREFIX": "desk",
+        "TIMEOUT": None,
+    }
+    if _cache_url
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "desk",
+        "TIMEOUT": None,
+    }
+}
+
+
+def _rate(name: str, default: str) -> str:
+    value = (env(name) or default).strip()
+    count, _, period = value.partition("/")
+    if not count.isdigit() or int(count) < 1 or period not in {"second", "minute", "hour", "day"}:
+        raise ImproperlyConfigured(
+            f"{name} must look like 120/minute (per second, minute, hour or day), got {value!r}"
+        )
+    return value
+
+
+# Requests per window: per consumer token or signed-in user, and per anonymous IP address.
+API_THROTTLE_RATES = {
+    "anonymous": _rate("API_THROTTLE_ANON", "120/minute"),
+    "authenticated": _rate("API_THROTTLE_AUTHENTICATED", "1200/minute"),
+}
+# Proxies in front of gunicorn that append to X-Forwarded-For (0: use the socket's address).
+API_NUM_PROXIES = _int("API_NUM_PROXIES", 0)
+API_PAGE_SIZE = _int("API_PAGE_SIZE", 50)
+API_MAX_PAGE_SIZE = _int("API_MAX_PAGE_SIZE", 200)
+if not 1 <= API_PAGE_SIZE <= API_MAX_PAGE_SIZE:
+    raise ImproperlyConfigured("API_PAGE_SIZE must lie between 1 and API_MAX_PAGE_SIZE")
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "api.authentication.CsrfSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "NUM_PROXIES": API_NUM_PROXIES,
+    "URL_FORMAT_OVERRIDE": None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Fact-checking desk API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Fact-checking desk API",
+    "VERSION": "1.0.0",
+    "DESCRIPTION": (
+        "Claims, their status and published verdicts (with ClaimReview JSON-LD) for consumers; "
+        "ratings, verdicts and workflow transitions for the desk; signed webhooks. "
+        'Every error has the shape {"error": {"code", "message", "fields"}}.'
+    ),
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimStateEnum": "claims.models.ClaimState",
+        "ClaimKindEnum": "claims.models.ClaimKind",
+        "CaptureStateEnum": "sources.models.CaptureState",
+        "SourceKindEnum": "sources.models.SourceKind",
+        "RelationEnum": "sources.models.Relation",
+        "DatePrecisionEnum": "claims.models.DatePrecision",
+        "WebhookEventEnum": "api.models.WebhookEvent",
+    },
+}
+
+# Webhooks: deliveries retry with exponential backoff (base * 2^(attempt-1), capped).
+WEBHOOK_MAX_ATTEMPTS = _int("WEBHOOK_MAX_ATTEMPTS", 8)
+WEBHOOK_RETRY_BASE_SECONDS = _int("WEBHOOK_RETRY_BASE_SECONDS", 30)
+WEBHOOK_RETRY_MAX_SECONDS = _int("WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600)
+WEBHOOK_TIMEOUT = _int("WEBHOOK_TIMEOUT", 10)
+CELERY_BEAT_SCHEDULE["requeue-stale-webhook-deliveries"] = {
+    "task": "api.requeue_stale_deliveries",
+    "schedule": 60.0,
+}
 
 # The desk ----------------------------------------------------------------------------------------
 FACTCHECK_ORGANISATION = env("FACTCHECK_ORGANISATION") or "Fact-checking desk"

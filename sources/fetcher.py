@@ -1,4 +1,5 @@
-"""The only code that opens outbound connections: a guarded HTTP(S) GET for archiving sources.
+"""The only code that opens outbound connections: a guarded HTTP(S) GET for archiving sources,
+and a guarded POST (no redirects followed) for webhook deliveries.
 
 Design notes (why it looks like this):
 
@@ -57,8 +58,10 @@ __all__ = [
     "TransientFailure",
     "address_problem",
     "check_target",
+    "PostResult",
     "fetch",
     "parse_retry_after",
+    "post",
     "redirect_target",
 ]
 
@@ -165,6 +168,24 @@ class FetchResult:
     @property
     def request_line(self) -> str:
         return f"{self.request_method} {self.request_target} {self.http_version}"
+
+    def header(self, name: str) -> str | None:
+        name = name.lower()
+        return next((v for k, v in self.headers if k.lower() == name), None)
+
+
+@dataclass
+class PostResult:
+    """The answer to a POST, whatever its status: the caller decides what counts as success."""
+
+    url: str
+    status: int
+    reason: str
+    headers: list[tuple[str, str]]
+    body_excerpt: bytes  # at most the first `excerpt_bytes` of the response body
+    peer_ip: str
+    request_headers: list[tuple[str, str]]
+    elapsed_ms: int
 
     def header(self, name: str) -> str | None:
         name = name.lower()
@@ -575,7 +596,15 @@ def _connect(target: Target, policy: FetchPolicy, deadline: _Deadline) -> socket
     raise TransientFailure(f"could not connect to {target.url.host}: {last_error}", url=url)
 
 
-def _start_hop(target: Target, policy: FetchPolicy, deadline: _Deadline) -> _Hop:
+def _start_hop(
+    target: Target,
+    policy: FetchPolicy,
+    deadline: _Deadline,
+    *,
+    method: str = "GET",
+    body: bytes | None = None,
+    headers: list[tuple[str, str]] | None = None,
+) -> _Hop:
     url = target.url.geturl()
     sock = _connect(target, policy, deadline)
     try:
@@ -600,12 +629,14 @@ def _start_hop(target: Target, policy: FetchPolicy, deadline: _Deadline) -> _Hop
             watchdog.sock = sock  # TLS wrapping made a new socket object
         sock.settimeout(deadline.remaining(url))
         conn = _PinnedConnection(sock, timeout=deadline.remaining(url))
-        headers = _request_headers(target.url, policy)
+        headers = headers if headers is not None else _request_headers(target.url, policy)
         sent_at = datetime.now(UTC)
-        conn.putrequest("GET", target.url.request_target, skip_host=True, skip_accept_encoding=True)
+        conn.putrequest(
+            method, target.url.request_target, skip_host=True, skip_accept_encoding=True
+        )
         for name, value in headers:
             conn.putheader(name, value)
-        conn.endheaders()
+        conn.endheaders(body)
         resp = conn.getresponse()
     except FetchError:
         watchdog.cancel()
@@ -776,3 +807,84 @@ def fetch(url: str, policy: FetchPolicy | None = None) -> FetchResult:
             )
         finally:
             hop.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# POST (webhooks)
+
+# Set by post() itself; callers may not override them.
+_POST_RESERVED_HEADERS = frozenset({"host", "content-length", "connection", "transfer-encoding"})
+
+
+def _post_headers(
+    parts: SplitURL, policy: FetchPolicy, body: bytes, extra: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    headers = [("Host", parts.netloc), ("User-Agent", policy.user_agent)]
+    for name, value in extra:
+        if name.lower() in _POST_RESERVED_HEADERS:
+            raise ValueError(f"header {name!r} is set by the fetcher")
+        if any(c in f"{name}{value}" for c in "\r\n\0") or not name.strip():
+            raise ValueError(f"header {name!r} contains a line break or is empty")
+        headers.append((name, value))
+    headers += [
+        ("Accept-Encoding", "identity"),
+        ("Content-Length", str(len(body))),
+        ("Connection", "close"),
+    ]
+    return headers
+
+
+def _read_excerpt(hop: _Hop, limit: int, deadline: _Deadline) -> bytes:
+    """Up to ``limit`` bytes of the body; the rest is never read (the connection then closes)."""
+    out = bytearray()
+    try:
+        while len(out) < limit:
+            chunk = hop.resp.read1(min(READ_CHUNK, limit - len(out)))
+            if not chunk:
+                break
+            out += chunk
+            deadline.remaining(hop.url)
+    except (OSError, http.client.HTTPException):
+        pass  # the status line and headers are what count; a cut-off excerpt is still an excerpt
+    return bytes(out)
+
+
+def post(
+    url: str,
+    body: bytes,
+    *,
+    headers: list[tuple[str, str]] | None = None,
+    policy: FetchPolicy | None = None,
+    excerpt_bytes: int = 2048,
+) -> PostResult:
+    """POST ``body`` to ``url`` under ``policy``; redirects are returned, never followed.
+
+    The same guards as :func:`fetch`: the URL and every resolved address are checked, the socket
+    is connected to a checked address, TLS is verified against the URL's host, and the whole
+    exchange is bounded by ``total_timeout``. Only ``excerpt_bytes`` of the answer are read.
+    Raises Blocked, PermanentFailure (malformed URL or response) or TransientFailure (DNS,
+    connection, timeout); any HTTP status comes back as a PostResult.
+    """
+    policy = policy or FetchPolicy()
+    start = time.monotonic()
+    deadline = _Deadline(policy.total_timeout)
+    target = check_target(url, policy, timeout=min(policy.connect_timeout, deadline.remaining()))
+    sent_headers = _post_headers(target.url, policy, body, list(headers or []))
+    hop = _start_hop(target, policy, deadline, method="POST", body=body, headers=sent_headers)
+    try:
+        excerpt = _read_excerpt(hop, max(0, excerpt_bytes), deadline)
+        if hop.watchdog.fired:
+            raise TransientFailure(deadline.message(), url=hop.url)
+        resp = hop.resp
+        return PostResult(
+            url=hop.url,
+            status=resp.status,
+            reason=resp.reason or "",
+            headers=[(k, v) for k, v in resp.msg.items()],
+            body_excerpt=excerpt,
+            peer_ip=hop.peer_ip,
+            request_headers=sent_headers,
+            elapsed_ms=int((time.monotonic() - start) * 1000),
+        )
+    finally:
+        hop.close()

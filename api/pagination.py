@@ -1,0 +1,137 @@
+"""Keyset (cursor) pagination: no COUNT, no OFFSET; a page is one indexed range query.
+
+The cursor is opaque to callers: base64 of [ordering, last value, last id]. A cursor that does not
+decode, or that belongs to another ordering, is refused with a 400, as is a page size that is not
+a whole number from 1 to API_MAX_PAGE_SIZE.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import F, Q, QuerySet
+from rest_framework.exceptions import ValidationError
+from rest_framework.utils.urls import replace_query_param
+
+
+@dataclass(frozen=True)
+class Ordering:
+    """A whitelisted ordering: one field (non-null) then the id, both in one direction."""
+
+    name: str  # as given in ?ordering=, e.g. "-updated_at"
+    field: str  # the model field, e.g. "updated_at"
+    kind: str = "datetime"  # "datetime", "date" or "int"
+
+    @property
+    def descending(self) -> bool:
+        return self.name.startswith("-")
+
+    def order_by(self, id_field: str = "id") -> list[Any]:
+        if self.descending:
+            return [F(self.field).desc(), F(id_field).desc()]
+        return [F(self.field).asc(), F(id_field).asc()]
+
+
+def orderings(*names: str, kinds: dict[str, str] | None = None) -> dict[str, Ordering]:
+    kinds = kinds or {}
+    out = {}
+    for name in names:
+        field = name.lstrip("-")
+        out[name] = Ordering(name, field, kinds.get(field, "int" if field == "id" else "datetime"))
+    return out
+
+
+def page_size(request: Any) -> int:
+    raw = request.query_params.get("page_size")
+    maximum = settings.API_MAX_PAGE_SIZE
+    if raw is None:
+        return settings.API_PAGE_SIZE
+    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+        raise ValidationError({"page_size": [f"a whole number from 1 to {maximum}"]})
+    return int(raw)
+
+
+def _encode(ordering: Ordering, value: Any, pk: int) -> str:
+    if isinstance(value, dt.datetime | dt.date):
+        value = value.isoformat()
+    raw = json.dumps([ordering.name, value, pk], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str, ordering: Ordering) -> tuple[Any, int]:
+    bad = ValidationError({"cursor": ["not a cursor this list gave out"]})
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        name, value, pk = json.loads(raw)
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+        raise bad from None
+    if name != ordering.name:
+        raise ValidationError(
+            {
+                "cursor": [
+                    f"this cursor belongs to ordering {name!r}; keep the ordering it came with"
+                ]
+            }
+        )
+    if not isinstance(pk, int) or isinstance(pk, bool):
+        raise bad
+    try:
+        if ordering.kind == "datetime":
+            value = dt.datetime.fromisoformat(value)
+            if value.tzinfo is None:
+                raise ValueError
+        elif ordering.kind == "date":
+            value = dt.date.fromisoformat(value)
+        elif not isinstance(value, int) or isinstance(value, bool):
+            raise ValueError
+    except (TypeError, ValueError):
+        raise bad from None
+    return value, pk
+
+
+def paginate(
+    request: Any,
+    queryset: QuerySet,
+    ordering: Ordering,
+    *,
+    id_field: str = "id",
+    fields: tuple[str, ...] | None = None,
+    value_key: str | None = None,
+) -> tuple[list[Any], str | None]:
+    """One page of `queryset` (as values() rows when `fields` is given) and the next link."""
+    size = page_size(request)
+    cursor = request.query_params.get("cursor")
+    if cursor is not None:
+        value, pk = _decode(cursor, ordering)
+        if ordering.descending:
+            after = Q(**{f"{ordering.field}__lt": value}) | Q(
+                **{ordering.field: value, f"{id_field}__lt": pk}
+            )
+        else:
+            after = Q(**{f"{ordering.field}__gt": value}) | Q(
+                **{ordering.field: value, f"{id_field}__gt": pk}
+            )
+        queryset = queryset.filter(after)
+    queryset = queryset.order_by(*ordering.order_by(id_field))
+    if fields is not None:
+        queryset = queryset.values(*fields)
+    rows = list(queryset[: size + 1])
+    next_link = None
+    if len(rows) > size:
+        rows = rows[:size]
+        last = rows[-1]
+        key = value_key or ordering.field
+        if isinstance(last, dict):
+            value, pk = last[key], last[id_field]
+        else:
+            value, pk = getattr(last, ordering.field), getattr(last, id_field.replace("__", "_"))
+        next_link = replace_query_param(
+            request.build_absolute_uri(), "cursor", _encode(ordering, value, pk)
+        )
+    return rows, next_link

@@ -1,0 +1,344 @@
+"""Plain functions that turn rows into the API's JSON shapes (documented in api.serializers).
+
+Hand-written rather than ModelSerializer: the polled lists serialise values() rows, which is what
+makes them fast (see DESIGN.md's figures). Each shape here has a documenting serializer of the
+same name in api/serializers.py; the schemathesis test checks that they agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+
+from claims.models import SCALE_FACTORS, Claim, Rating, VerdictVersion
+from sources.models import Capture, Evidence, Source
+
+CLAIM_ROW_FIELDS = (
+    "id",
+    "text",
+    "kind",
+    "state",
+    "value",
+    "qualifier",
+    "unit",
+    "scale",
+    "period_start",
+    "period_end",
+    "date_precision",
+    "claimant",
+    "published_at",
+    "updated_at",
+    "version",
+    "article_id",
+    "article__title",
+    "rating__slug",
+    "rating__label",
+    "rating__rating_value",
+)
+STATUS_ROW_FIELDS = (
+    "id",
+    "state",
+    "updated_at",
+    "published_at",
+    "version",
+    "rating__slug",
+    "rating__label",
+    "rating__rating_value",
+)
+
+
+def decimal_text(value: Decimal | None) -> str | None:
+    if value is None:
+        return None
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def public_url(claim_id: int, state: str) -> str | None:
+    """Where readers find the published verdict (the public page), None until published."""
+    if state != "published":
+        return None
+    return f"{settings.FACTCHECK_PUBLIC_URL}/verdicts/{claim_id}/"
+
+
+def rating_object(slug: str | None, label: str | None, value: int | None) -> dict | None:
+    if slug is None:
+        return None
+    return {"slug": slug, "label": label, "rating_value": value}
+
+
+def figure(value: Decimal | None, qualifier: str, unit: str, scale: str) -> dict | None:
+    if value is None:
+        return None
+    return {
+        "value": decimal_text(value),
+        "amount": decimal_text(value * SCALE_FACTORS.get(scale, Decimal(1))),
+        "qualifier": qualifier,
+        "unit": unit,
+        "scale": scale,
+    }
+
+
+def period(start: dt.date | None, end: dt.date | None, precision: str) -> dict | None:
+    if start is None:
+        return None
+    return {"start": start, "end": end or start, "precision": precision}
+
+
+def claim_row(row: dict[str, Any], detail_base: str) -> dict[str, Any]:
+    """A claim in a list, from a values(*CLAIM_ROW_FIELDS) row."""
+    pk = row["id"]
+    article_id = row["article_id"]
+    return {
+        "id": pk,
+        "url": f"{detail_base}{pk}/",
+        "text": row["text"],
+        "kind": row["kind"],
+        "state": row["state"],
+        "figure": figure(row["value"], row["qualifier"], row["unit"], row["scale"]),
+        "period": period(row["period_start"], row["period_end"], row["date_precision"]),
+        "claimant": row["claimant"],
+        "article": None
+        if article_id is None
+        else {"id": article_id, "title": row["article__title"]},
+        "rating": rating_object(
+            row["rating__slug"], row["rating__label"], row["rating__rating_value"]
+        ),
+        "published_at": row["published_at"],
+        "updated_at": row["updated_at"],
+        "version": row["version"],
+        "public_url": public_url(pk, row["state"]),
+    }
+
+
+def claim_status(row: dict[str, Any]) -> dict[str, Any]:
+    """The light status of a claim, from a values(*STATUS_ROW_FIELDS) row."""
+    return {
+        "id": row["id"],
+        "state": row["state"],
+        "rating": rating_object(
+            row["rating__slug"], row["rating__label"], row["rating__rating_value"]
+        ),
+        "updated_at": row["updated_at"],
+        "published_at": row["published_at"],
+        "version": row["version"],
+        "public_url": public_url(row["id"], row["state"]),
+    }
+
+
+def claim_status_of(claim: Claim) -> dict[str, Any]:
+    rating = claim.rating if claim.rating_id else None
+    return claim_status(
+        {
+            "id": claim.pk,
+            "state": claim.state,
+            "updated_at": claim.updated_at,
+            "published_at": claim.published_at,
+            "version": claim.version,
+            "rating__slug": rating.slug if rating else None,
+            "rating__label": rating.label if rating else None,
+            "rating__rating_value": rating.rating_value if rating else None,
+        }
+    )
+
+
+def capture_summary(capture: Capture | None) -> dict[str, Any] | None:
+    if capture is None:
+        return None
+    return {
+        "id": capture.pk,
+        "state": capture.state,
+        "pending": capture.is_pending,
+        "attempts": capture.attempts,
+        "http_status": capture.http_status,
+        "size": capture.size,
+        "sha256": capture.sha256,
+        "failure_reason": capture.failure_reason,
+        "queued_at": capture.queued_at,
+        "finished_at": capture.finished_at,
+    }
+
+
+def source_brief(source: Source) -> dict[str, Any]:
+    return {
+        "id": source.pk,
+        "url": source.url,
+        "title": source.title,
+        "domain": source.domain,
+        "kind": source.kind,
+    }
+
+
+def source_item(source: Source, latest: Capture | None) -> dict[str, Any]:
+    return {
+        **source_brief(source),
+        "created_at": source.created_at,
+        "latest_capture": capture_summary(latest),
+    }
+
+
+def evidence_item(evidence: Evidence) -> dict[str, Any]:
+    """A source linked to a claim, with the latest capture of that source."""
+    captures = list(evidence.source.captures.all())  # prefetched, newest first
+    passage = None
+    if evidence.passage_start is not None:
+        passage = {
+            "start": evidence.passage_start,
+            "end": evidence.passage_end,
+            "text": evidence.passage_text,
+            "capture": evidence.capture_id,
+        }
+    return {
+        "id": evidence.pk,
+        "relation": evidence.relation,
+        "note": evidence.note,
+        "passage": passage,
+        "source": source_brief(evidence.source),
+        "capture": capture_summary(captures[0] if captures else None),
+    }
+
+
+def verdict_public(verdict: VerdictVersion | None) -> dict[str, Any] | None:
+    if verdict is None:
+        return None
+    return {
+        "number": verdict.number,
+        "rating": rating_object(
+            verdict.rating.slug, verdict.rating.label, verdict.rating.rating_value
+        ),
+        "conclusion": verdict.conclusion,
+        "explanation": verdict.explanation,
+        "published_at": verdict.published_at,
+        "correction_note": verdict.correction_note,
+    }
+
+
+def verdict_item(verdict: VerdictVersion) -> dict[str, Any]:
+    """A verdict version for the desk: the public fields, who approved it, its evidence."""
+    return {
+        **verdict_public(verdict),
+        "id": verdict.pk,
+        "approved_by": verdict.approved_by.get_username(),
+        "approved_at": verdict.approved_at,
+        "evidence": sorted(e.pk for e in verdict.evidence.all()),
+    }
+
+
+def claim_detail(
+    claim: Claim,
+    *,
+    detail_base: str,
+    verdict: VerdictVersion | None,
+    evidence: list[Evidence],
+    actions: list[str],
+    show_assignee: bool,
+) -> dict[str, Any]:
+    row = claim_row(
+        {
+            **{name: getattr(claim, name) for name in CLAIM_ROW_FIELDS if "__" not in name},
+            "article__title": claim.article.title if claim.article_id else None,
+            "rating__slug": claim.rating.slug if claim.rating_id else None,
+            "rating__label": claim.rating.label if claim.rating_id else None,
+            "rating__rating_value": claim.rating.rating_value if claim.rating_id else None,
+        },
+        detail_base,
+    )
+    span = None
+    if claim.span_start is not None:
+        span = {"start": claim.span_start, "end": claim.span_end, "text": claim.span_text}
+    return {
+        **row,
+        "created_at": claim.created_at,
+        "span": span,
+        "check_worthiness": claim.check_worthiness,
+        "assignee": claim.assignee.get_username() if show_assignee and claim.assignee_id else None,
+        "verdict": verdict_public(verdict),
+        "sources": [evidence_item(e) for e in evidence],
+        "actions": actions,
+    }
+
+
+def rating_item(rating: Rating) -> dict[str, Any]:
+    return {
+        "id": rating.pk,
+        "claim": rating.claim_id,
+        "reviewer": rating.reviewer.get_username(),
+        "rating": rating_object(rating.scale.slug, rating.scale.label, rating.scale.rating_value),
+        "rationale": rating.rationale,
+        "evidence": sorted(e.pk for e in rating.evidence.all()),
+        "revision": rating.revision,
+        "created_at": rating.created_at,
+        "updated_at": rating.updated_at,
+    }
+
+
+def article_item(article: Any, *, with_body: bool = False) -> dict[str, Any]:
+    item = {
+        "id": article.pk,
+        "title": article.title,
+        "publisher": article.publisher,
+        "author": article.author,
+        "published_on": article.published_on,
+        "url": article.url,
+        "language": article.language,
+        "claim_count": article.claim_count,
+        "created_at": article.created_at,
+        "updated_at": article.updated_at,
+    }
+    if with_body:
+        item["body"] = article.body
+    return item
+
+
+def capture_item(capture: Capture, *, with_text: bool = False) -> dict[str, Any]:
+    item = {
+        **capture_summary(capture),
+        "source": capture.source_id,
+        "requested_url": capture.requested_url,
+        "final_url": capture.final_url,
+        "content_type": capture.content_type,
+        "title": capture.title,
+        "started_at": capture.started_at,
+        "fetch_ms": capture.fetch_ms,
+        "same_payload_as": capture.same_payload_as_id,
+    }
+    if with_text:
+        item["redirect_chain"] = capture.redirect_chain
+        item["text"] = capture.text
+    return item
+
+
+def subscription_item(subscription: Any, *, secret: bool = False) -> dict[str, Any]:
+    item = {
+        "id": subscription.pk,
+        "url": subscription.url,
+        "events": subscription.events,
+        "description": subscription.description,
+        "active": subscription.active,
+        "created_at": subscription.created_at,
+    }
+    if secret:
+        item["secret"] = subscription.secret
+    return item
+
+
+def delivery_item(delivery: Any) -> dict[str, Any]:
+    return {
+        "id": delivery.pk,
+        "uuid": str(delivery.uuid),
+        "event": delivery.event,
+        "state": delivery.state,
+        "attempts": delivery.attempts,
+        "created_at": delivery.created_at,
+        "last_attempt_at": delivery.last_attempt_at,
+        "next_attempt_at": delivery.next_attempt_at,
+        "delivered_at": delivery.delivered_at,
+        "response_status": delivery.response_status,
+        "response_body": delivery.response_body,
+        "error": delivery.error,
+        "duration_ms": delivery.duration_ms,
+        "log": delivery.log,
+    }

@@ -1,0 +1,73 @@
+"""Request budgets per consumer token, per signed-in user and per anonymous IP address.
+
+A fixed window per caller: one INCR (and an EXPIRE on the first hit) in one round trip to Redis,
+so throttling stays cheap on the polled endpoints. Rates come from settings at call time.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.throttling import BaseThrottle
+
+from api.conditional import VERSION_KEY
+
+PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    count, _, period = rate.partition("/")
+    return int(count), PERIODS[period]
+
+
+def _hit(key: str, window: int, request: Any) -> int:
+    """Count one request in the window keyed `key`; return the count so far.
+
+    With Redis, the same round trip also reads the API's data version (api.conditional) and
+    leaves it on the request, so a polled endpoint's 304 costs one round trip in all.
+    """
+    client = getattr(cache, "_cache", None)
+    if client is not None and hasattr(client, "get_client"):  # django's RedisCache
+        redis = client.get_client(key, write=True)
+        full_key = cache.make_and_validate_key(key)
+        pipe = redis.pipeline(transaction=False)
+        pipe.incr(full_key)
+        pipe.expire(full_key, window + 1, nx=True)
+        pipe.get(cache.make_and_validate_key(VERSION_KEY))
+        count, _, version = pipe.execute()
+        if version is not None:
+            request._api_data_version = client._serializer.loads(version)
+        return int(count)
+    if cache.add(key, 1, timeout=window + 1):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window + 1)
+        return 1
+
+
+class ApiRateThrottle(BaseThrottle):
+    def scope_and_ident(self, request: Any) -> tuple[str, str]:
+        token = getattr(request, "auth", None)
+        if token is not None and getattr(token, "pk", None) is not None:
+            return "authenticated", f"token:{token.pk}"
+        if request.user and request.user.is_authenticated:
+            return "authenticated", f"user:{request.user.pk}"
+        return "anonymous", f"ip:{self.get_ident(request)}"
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        scope, ident = self.scope_and_ident(request)
+        limit, window = parse_rate(settings.API_THROTTLE_RATES[scope])
+        now = time.time()
+        slot = int(now // window)
+        self.retry_after = max(1, math.ceil((slot + 1) * window - now))
+        count = _hit(f"api-throttle:{ident}:{window}:{slot}", window, request)
+        return count <= limit
+
+    def wait(self) -> float:
+        return self.retry_after

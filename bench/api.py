@@ -1,0 +1,205 @@
+"""Benchmark: the API's polled paths against /healthz under gunicorn (2 sync workers), with wrk.
+
+Loads 100,000 claims into its own database (factcheck_bench_api, made and migrated if missing),
+serves the app in production mode (DEBUG off) on 127.0.0.1, and measures requests per second of
+/healthz, the claims list (anonymous, 50 rows), a claim's status (200 path) and the same status
+with a matching If-None-Match (304 path). Targets: list >= 40 % and 304 path >= 70 % of /healthz.
+
+    .venv/bin/python bench/api.py [--seconds 5] [--connections 4] [--claims 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DB_NAME = "factcheck_bench_api"
+DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
+REDIS_URL = "redis://127.0.0.1:6379/7"
+TARGETS = {"claims list": 0.40, "status 304": 0.70}
+
+
+def bench_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE",)}
+    env.update(
+        SECRET_KEY=secrets.token_urlsafe(64),
+        DATABASE_URL=DB_URL,
+        REDIS_URL=REDIS_URL,
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        API_THROTTLE_ANON="100000000/minute",
+        API_THROTTLE_AUTHENTICATED="100000000/minute",
+        ARCHIVE_ROOT=str(ROOT / "var" / "bench-api" / "archives"),
+        STATIC_ROOT=str(ROOT / "var" / "bench-api" / "static"),
+        LOG_LEVEL="WARNING",
+        DJANGO_SETTINGS_MODULE="factcheck.settings",
+    )
+    return env
+
+
+def ensure_database() -> None:
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
+        if not c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone():
+            c.execute(f'CREATE DATABASE "{DB_NAME}"')
+
+
+LOAD = r"""
+import random, sys
+import django
+django.setup()
+from django.db import connection
+from django.utils import timezone
+from claims.models import Article, Claim, RatingScale
+wanted = int(sys.argv[1])
+have = Claim.objects.count()
+if have < wanted:
+    article, _ = Article.objects.get_or_create(
+        content_hash="b" * 64, defaults={"title": "Bench article", "publisher": "Bench"}
+    )
+    scales = list(RatingScale.objects.all())
+    rng = random.Random(7)
+    now = timezone.now()
+    batch = []
+    for i in range(have, wanted):
+        published = rng.random() < 0.8
+        batch.append(Claim(
+            text=f"Exports of item {i} rose {rng.randint(1, 99)}% in {rng.randint(2000, 2024)}.",
+            kind="percentage", value=rng.randint(1, 99), qualifier="exact", unit="percent",
+            state="published" if published else "researching",
+            published_at=now if published else None,
+            rating=rng.choice(scales) if published else None,
+            article=article if i % 3 == 0 else None,
+            claimant="The ministry",
+        ))
+        if len(batch) == 5000:
+            Claim.objects.bulk_create(batch)
+            batch = []
+    Claim.objects.bulk_create(batch)
+with connection.cursor() as cursor:
+    cursor.execute("ANALYZE")
+latest = Claim.objects.filter(state="published").order_by("-updated_at")
+print(latest.values_list("pk", flat=True).first())
+"""
+
+
+def prepare(env: dict[str, str], claims: int) -> int:
+    ensure_database()
+    subprocess.run(
+        [PYTHON, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    out = subprocess.run(
+        [PYTHON, "-c", LOAD, str(claims)], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    return int(out.stdout.decode().strip().splitlines()[-1])
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ready(base: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit("gunicorn exited early")
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer /healthz within 30 s")
+
+
+def wrk(url: str, seconds: int, connections: int, headers: list[str]) -> tuple[float, str]:
+    cmd = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency"]
+    for header in headers:
+        cmd += ["-H", header]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rate, (f"{errors.group(1)} non-2xx/3xx" if errors else "")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--claims", type=int, default=100_000)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (apt-get install wrk)")
+
+    # bench/ holds modules named like the standard library's (queue.py): keep it off the path.
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent]
+    env = bench_env()
+    started = time.monotonic()
+    claim_id = prepare(env, args.claims)
+    print(f"database ready: {args.claims:,} claims ({time.monotonic() - started:.0f} s)")
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    gunicorn = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "factcheck.wsgi:application", "--workers", "2",
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait_ready(base, gunicorn)
+        status_url = f"{base}/api/v1/claims/{claim_id}/status/"
+        with urllib.request.urlopen(status_url) as response:
+            etag = response.headers["ETag"]
+        with urllib.request.urlopen(f"{base}/api/v1/claims/") as response:
+            rows = response.read().count(b'"public_url"')
+        runs = [
+            ("healthz", f"{base}/healthz", []),
+            (f"claims list ({rows} rows)", f"{base}/api/v1/claims/", []),
+            ("status 200", status_url, []),
+            ("status 304", status_url, [f"If-None-Match: {etag}"]),
+        ]
+        results = []
+        for name, url, headers in runs:
+            wrk(url, 1, args.connections, headers)  # warm the workers' connections
+            rate, note = wrk(url, args.seconds, args.connections, headers)
+            results.append((name, rate, note))
+    finally:
+        os.killpg(gunicorn.pid, signal.SIGTERM)
+        gunicorn.wait(timeout=15)
+
+    healthz = results[0][1]
+    print(f"\ngunicorn 2 sync workers, DEBUG off, wrk -t2 -c{args.connections} -d{args.seconds}s")
+    print(f"{'endpoint':<24}{'req/s':>10}{'% of healthz':>15}  target")
+    ok = True
+    for name, rate, note in results:
+        share = rate / healthz
+        key = next((k for k in TARGETS if name.startswith(k)), None)
+        target = f">= {TARGETS[key]:.0%}" if key else ""
+        if key and share < TARGETS[key]:
+            ok = False
+            target += "  MISSED"
+        print(f"{name:<24}{rate:>10.0f}{share:>15.0%}  {target} {note}".rstrip())
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
