@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.db import connection
 
 from api.models import DeliveryState, WebhookDelivery, WebhookSubscription
 from api.services import webhook_attempt, webhook_subscribe
@@ -15,7 +14,6 @@ from claims.models import ClaimState
 from claims.services import claim_publish, claim_start_research
 from tests.api.receiver import Answer, Receiver
 from tests.api.receiver import receiver as receiver  # noqa: F401 - a fixture
-from tests.support.worker import celery_worker, flush_broker, wait_for
 
 
 @pytest.fixture(autouse=True)
@@ -204,42 +202,3 @@ def test_a_blocked_address_fails_at_once(
     delivery = WebhookDelivery.objects.get()
     assert delivery.state == DeliveryState.FAILED and delivery.attempts == 1
     assert "loopback" in delivery.error and receiver.received == []
-
-
-@pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
-def test_a_real_worker_delivers_after_a_retry(consumer, make_user, claim_in, monkeypatch):
-    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
-    editor = make_user("editor")
-    flush_broker()
-    with Receiver([Answer(503, b"busy"), Answer(200, b"thanks")]) as hook:
-        subscription = webhook_subscribe(
-            owner=consumer, url=hook.url(), events=["verdict.published"]
-        )
-        claim = claim_in(ClaimState.AWAITING_APPROVAL, ratings=2, verdict=True)
-        with celery_worker(
-            concurrency=4, env={"WEBHOOK_RETRY_BASE_SECONDS": "1", "FETCH_ALLOW_PRIVATE": "1"}
-        ) as worker:
-            claim_publish(actor=editor, claim=claim, expected_version=claim.version)
-            try:
-                delivery = wait_for(
-                    lambda: WebhookDelivery.objects.filter(state=DeliveryState.DELIVERED).first(),
-                    timeout=60,
-                    what="the delivery, retried once",
-                )
-            except AssertionError:
-                print("".join(worker.log[-60:]), list(WebhookDelivery.objects.values()))
-                raise
-            assert worker.alive
-    assert delivery.attempts == 2 and delivery.response_body == "thanks"
-    assert [e["status"] for e in delivery.log] == [503, 200]
-    first, second = hook.received
-    assert second.at - first.at >= 0.9  # the backoff was waited out
-    for request in hook.received:
-        headers = request.headers
-        assert verify(
-            subscription.secret,
-            headers["X-Desk-Timestamp"],
-            request.body,
-            headers["X-Desk-Signature"],
-        )
