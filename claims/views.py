@@ -36,9 +36,11 @@ from claims.models import (
 )
 from factcheck.errors import DomainError
 from factcheck.roles import is_editor
+from factcheck.search import prior_checks
 from factcheck.views import desk_required
 from sources.models import Relation
-from sources.selectors import evidence_for_claim
+from sources.selectors import claim_evidence_panels, evidence_for_claim
+from sources.services import evidence_match_request
 
 # The queue -------------------------------------------------------------------------------------
 
@@ -354,9 +356,12 @@ def _edit(user: Any, claim: Claim, data: dict[str, Any]) -> Any:
     changes = {k: v for k, v in data.items() if k != "expected_version"}
     if changes.get("value") is None:
         changes["qualifier"] = ""
-    return services.claim_update(
+    updated = services.claim_update(
         actor=user, claim=claim, expected_version=data["expected_version"], **changes
     )
+    # New figures or dates: compare them with the archived sources again (a task, on commit).
+    evidence_match_request(claim_id=updated.pk)
+    return updated
 
 
 ACTIONS: dict[str, ClaimAction] = {
@@ -663,6 +668,9 @@ def _claim_page(
             "history": _history(user, claim, ratings_visible),
             "is_editor": is_editor(user),
             "error": error,
+            # Evidence matching: suggested passages, re-check alerts and earlier checks.
+            **claim_evidence_panels(claim, user),
+            "prior_checks": prior_checks(claim, user=user),
         },
         status=status,
     )

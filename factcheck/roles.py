@@ -14,7 +14,11 @@ _EDITOR_MODELS = {
     "sources": ["source", "evidence", "capture"],
 }
 # Written only through the workflow services; editors may read them in the admin.
-_READ_ONLY_MODELS = {"factcheck": ["auditevent"], "claims": ["claimcomment", "ratingrevision"]}
+_READ_ONLY_MODELS = {
+    "factcheck": ["auditevent"],
+    "claims": ["claimcomment", "ratingrevision"],
+    "sources": ["evidencesuggestion", "recheckalert"],
+}
 
 
 def role_names(user: Any) -> set[str]:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
+    path("search/", include("factcheck.search_views")),
     path("", include("claims.urls")),
     path("", include("sources.urls")),
     path("", views.home, name="home"),

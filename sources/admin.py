@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from factcheck.admin import ReadOnlyAdmin
-from sources.models import Capture, Evidence, Source
+from sources.models import Capture, Evidence, EvidenceSuggestion, RecheckAlert, Source
 
 
 class CaptureInline(admin.TabularInline):
@@ -77,3 +77,19 @@ class CaptureAdmin(ReadOnlyAdmin):
     search_fields = ["source__url", "final_url", "sha256", "title", "failure_reason"]
     list_select_related = ["source"]
     readonly_fields = [f.name for f in Capture._meta.fields]
+
+
+@admin.register(EvidenceSuggestion)
+class EvidenceSuggestionAdmin(ReadOnlyAdmin):
+    list_display = ["claim", "capture", "verdict", "score", "status", "created_at"]
+    list_filter = ["verdict", "status"]
+    search_fields = ["claim__text", "passage_text", "comparison"]
+    list_select_related = ["claim", "capture"]
+
+
+@admin.register(RecheckAlert)
+class RecheckAlertAdmin(ReadOnlyAdmin):
+    list_display = ["claim", "reason", "old_capture", "new_capture", "created_at", "resolved_at"]
+    list_filter = ["reason", "resolved_at"]
+    search_fields = ["claim__text", "detail", "new_passage_text"]
+    list_select_related = ["claim", "old_capture", "new_capture"]

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from factcheck.roles import is_fact_checker
-from sources.models import Capture, CaptureState, Evidence
+from factcheck.roles import is_editor, is_fact_checker
+from sources.models import (
+    Capture,
+    CaptureState,
+    Evidence,
+    EvidenceSuggestion,
+    RecheckAlert,
+    SuggestionStatus,
+)
 
 
 def evidence_for_claim(claim_id: int) -> QuerySet[Evidence]:
@@ -61,3 +69,74 @@ def capture_visible_to(user: Any, capture: Capture) -> bool:
         capture.state == CaptureState.ARCHIVED
         and Evidence.objects.filter(source_id=capture.source_id, claim__state="published").exists()
     )
+
+
+# Evidence matching ---------------------------------------------------------------------------
+
+# Capture columns a suggestion or alert list never shows: the text alone can run to megabytes.
+_HEAVY_CAPTURE_FIELDS = ("text", "headers", "redirect_chain")
+
+
+def evidence_suggestions_for_claim(
+    claim_id: int, *, status: str = SuggestionStatus.OPEN, limit: int = 20
+) -> list[EvidenceSuggestion]:
+    """A claim's suggested passages, best first, with capture and source, in one query."""
+    return list(
+        EvidenceSuggestion.objects.filter(claim_id=claim_id, status=status)
+        .select_related("capture__source")
+        .defer(*(f"capture__{name}" for name in _HEAVY_CAPTURE_FIELDS))
+        .order_by("-score", "passage_start", "id")[:limit]
+    )
+
+
+def open_recheck_alerts(claim: Any = None) -> QuerySet[RecheckAlert]:
+    """Unresolved re-check alerts, newest first (one claim's when `claim` is given)."""
+    alerts = RecheckAlert.objects.filter(resolved_at__isnull=True)
+    if claim is not None:
+        alerts = alerts.filter(claim_id=getattr(claim, "pk", claim))
+    heavy = [
+        f"{capture}__{name}"
+        for capture in ("old_capture", "new_capture")
+        for name in _HEAVY_CAPTURE_FIELDS
+    ]
+    return (
+        alerts.select_related("claim", "evidence__source", "old_capture", "new_capture")
+        .defer(*heavy)
+        .order_by("-created_at", "-id")
+    )
+
+
+def claim_evidence_panels(claim: Any, user: Any = None) -> dict[str, Any]:
+    """The context of the claim page's evidence includes (sources/_suggestions.html and
+    sources/_recheck_alerts.html): suggestions, open re-check alerts, and whether this user may
+    resolve those (editors)."""
+    return {
+        "suggestions": evidence_suggestions_for_claim(claim.pk),
+        "recheck_alerts": list(open_recheck_alerts(claim)),
+        "recheck_can_resolve": is_editor(user),
+    }
+
+
+@dataclass(frozen=True)
+class CapturePassage:
+    """The reader view's text cut around a passage, for ?passage=start-end."""
+
+    start: int
+    end: int
+    before: str
+    passage: str
+    after: str
+
+
+def capture_passage(capture: Capture, passage: str | None) -> CapturePassage | None:
+    """Parse "start-end" and cut the capture's text there; None if absent or out of range."""
+    if not passage:
+        return None
+    first, _, last = passage.partition("-")
+    if not (first.isdigit() and last.isdigit()):
+        return None
+    start, end = int(first), int(last)
+    text = capture.text
+    if not 0 <= start < end <= len(text):
+        return None
+    return CapturePassage(start, end, text[:start], text[start:end], text[end:])

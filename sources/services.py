@@ -1,4 +1,5 @@
-"""Writes for sources: linking URLs and uploads to claims, queueing and running captures."""
+"""Writes for sources: linking URLs and uploads to claims, queueing and running captures, and
+evidence matching (suggested passages, confirming them, re-check alerts)."""
 
 from __future__ import annotations
 
@@ -21,9 +22,28 @@ from django.utils import timezone
 
 from factcheck.audit import audit_record
 from factcheck.errors import DomainError
-from factcheck.roles import is_fact_checker
+from factcheck.roles import is_editor, is_fact_checker
 from sources import fetcher
-from sources.models import Capture, CaptureState, Evidence, Relation, Source, SourceKind
+from sources.matching import (
+    ClaimFacts,
+    TextFacts,
+    analyse_text,
+    content_words,
+    match_claim,
+)
+from sources.models import (
+    RELATION_FOR_VERDICT,
+    Capture,
+    CaptureState,
+    Evidence,
+    EvidenceSuggestion,
+    RecheckAlert,
+    RecheckReason,
+    Relation,
+    Source,
+    SourceKind,
+    SuggestionStatus,
+)
 from sources.normalise import InvalidURL, normalise_url
 from sources.politeness import host_slot
 from sources.signals import capture_finished
@@ -499,3 +519,536 @@ def capture_timed_out(*, capture_id: int) -> CaptureOutcome:
     if capture.state != CaptureState.FETCHING:
         return CaptureOutcome(capture.state)
     return _transient(capture, fetcher.TransientFailure("the capture ran past its time limit"))
+
+
+# Evidence matching ---------------------------------------------------------------------------
+
+MATCHER = "evidence-matcher"
+RECHECK = "recheck"
+_SUGGESTION_FIELDS = (
+    "passage_text",
+    "figure_start",
+    "figure_end",
+    "verdict",
+    "score",
+    "comparison",
+    "found",
+)
+# A sentence of a new capture that keeps this share of an old passage's words is that passage,
+# changed; below it, the passage has disappeared.
+_CHANGED_OVERLAP = 0.6
+
+
+@dataclass
+class MatchSummary:
+    """What one matching run did: claims and captures looked at, suggestions written."""
+
+    claims: int = 0
+    captures: int = 0
+    created: int = 0
+    updated: int = 0
+    removed: int = 0
+
+    def __iadd__(self, other: MatchSummary) -> MatchSummary:
+        self.claims += other.claims
+        self.captures += other.captures
+        self.created += other.created
+        self.updated += other.updated
+        self.removed += other.removed
+        return self
+
+
+def _require_desk_person(actor: Any, what: str) -> None:
+    if not getattr(actor, "is_authenticated", False) or not is_fact_checker(actor):
+        raise DomainError(f"only fact-checkers and editors may {what}", code="forbidden")
+
+
+def _latest_archived_captures(source_ids: list[int]) -> list[Capture]:
+    """The newest archived capture of each source (earlier ones keep their own suggestions)."""
+    rows = (
+        Capture.objects.filter(source_id__in=source_ids, state=CaptureState.ARCHIVED)
+        .order_by("source_id", "-queued_at", "-id")
+        .values_list("pk", "source_id")
+    )
+    latest: dict[int, int] = {}
+    for pk, source_id in rows:
+        latest.setdefault(source_id, pk)
+    return list(Capture.objects.filter(pk__in=latest.values()).order_by("pk"))
+
+
+def _store_matches(claim: Any, capture: Capture, matches: list) -> MatchSummary:
+    """Write one claim's suggestions for one capture: idempotent, decisions kept.
+
+    New passages are added; open and discarded ones are refreshed (a discarded passage stays
+    discarded); confirmed ones are left as they were confirmed. Open suggestions the matcher no
+    longer finds (the claim was edited) are removed, as are open suggestions on earlier captures
+    of the same source, which this capture supersedes.
+    """
+    from claims.models import Claim
+
+    summary = MatchSummary(claims=1, captures=1)
+    with transaction.atomic():
+        # One writer per claim at a time: two runs for the same claim queue here.
+        if not Claim.objects.select_for_update().filter(pk=claim.pk).exists():
+            return MatchSummary()
+        existing = {
+            (row.passage_start, row.passage_end): row
+            for row in EvidenceSuggestion.objects.filter(claim_id=claim.pk, capture=capture)
+        }
+        fresh = []
+        for match in matches:
+            key = (match.passage_start, match.passage_end)
+            values = {name: getattr(match, name) for name in _SUGGESTION_FIELDS}
+            row = existing.get(key)
+            if row is None:
+                fresh.append(
+                    EvidenceSuggestion(
+                        claim_id=claim.pk,
+                        capture=capture,
+                        passage_start=match.passage_start,
+                        passage_end=match.passage_end,
+                        **values,
+                    )
+                )
+            elif row.status != SuggestionStatus.CONFIRMED and any(
+                getattr(row, name) != value for name, value in values.items()
+            ):
+                for name, value in values.items():
+                    setattr(row, name, value)
+                row.save(update_fields=[*_SUGGESTION_FIELDS, "updated_at"])
+                summary.updated += 1
+        EvidenceSuggestion.objects.bulk_create(fresh)
+        summary.created = len(fresh)
+        kept = {(m.passage_start, m.passage_end) for m in matches}
+        stale = [
+            row.pk
+            for key, row in existing.items()
+            if key not in kept and row.status == SuggestionStatus.OPEN
+        ]
+        superseded = EvidenceSuggestion.objects.filter(
+            claim_id=claim.pk,
+            status=SuggestionStatus.OPEN,
+            capture__source_id=capture.source_id,
+            capture__queued_at__lt=capture.queued_at,
+        )
+        summary.removed = EvidenceSuggestion.objects.filter(pk__in=stale).delete()[0]
+        summary.removed += superseded.delete()[0]
+        if summary.created or summary.updated or summary.removed:
+            audit_record(
+                action="evidence.matched",
+                obj=capture,
+                system_actor=MATCHER,
+                claim=claim,
+                after={
+                    "capture": capture.pk,
+                    "created": summary.created,
+                    "updated": summary.updated,
+                    "removed": summary.removed,
+                    "verdicts": sorted({m.verdict for m in matches}),
+                },
+            )
+    return summary
+
+
+def _match_and_store(
+    claim: Any, capture: Capture, text_facts: TextFacts | None = None
+) -> MatchSummary:
+    facts = ClaimFacts.of(claim)
+    matches = []
+    if facts.matchable and capture.text:
+        matches = match_claim(facts, text_facts or analyse_text(capture.text))
+    if (
+        not matches
+        and not EvidenceSuggestion.objects.filter(
+            claim_id=claim.pk, status=SuggestionStatus.OPEN
+        ).exists()
+    ):
+        return MatchSummary(claims=1, captures=1)  # nothing found, nothing to clear
+    return _store_matches(claim, capture, matches)
+
+
+def evidence_match_claim(*, claim_id: int, source_id: int | None = None) -> MatchSummary:
+    """Match a claim's figures and dates against the latest archive of each linked source.
+
+    Run after the claim is edited and when a source already archived is linked to it (give
+    `source_id` to look at that source only). A claim with no figure and no date keeps no open
+    suggestions. Idempotent.
+    """
+    from claims.models import Claim
+
+    claim = Claim.objects.filter(pk=claim_id).first()
+    summary = MatchSummary()
+    if claim is None:
+        return summary
+    linked = Evidence.objects.filter(claim_id=claim_id)
+    if source_id is not None:
+        linked = linked.filter(source_id=source_id)
+    source_ids = list(linked.values_list("source_id", flat=True).distinct())
+    for capture in _latest_archived_captures(source_ids):
+        summary += _match_and_store(claim, capture)
+    return summary
+
+
+def evidence_match_capture(*, capture_id: int) -> MatchSummary:
+    """A capture was archived: match every claim linked to its source, then run the re-check.
+
+    The text is read once for all the claims. A capture that finished after a newer capture of
+    the same source (a slow retry) is not matched: the newer one's suggestions stand.
+    """
+    from claims.models import Claim
+
+    summary = MatchSummary()
+    capture = Capture.objects.filter(pk=capture_id, state=CaptureState.ARCHIVED).first()
+    if capture is None:
+        return summary
+    newer = Capture.objects.filter(
+        source_id=capture.source_id,
+        state=CaptureState.ARCHIVED,
+        queued_at__gt=capture.queued_at,
+    ).exists()
+    if not newer:
+        claims = Claim.objects.filter(evidence__source_id=capture.source_id).distinct()
+        text_facts: TextFacts | None = None
+        for claim in claims.order_by("pk"):
+            if text_facts is None and ClaimFacts.of(claim).matchable:
+                text_facts = analyse_text(capture.text)
+            summary += _match_and_store(claim, capture, text_facts)
+    evidence_recheck_capture(capture_id=capture.pk)
+    return summary
+
+
+def evidence_match_request(*, claim_id: int, source_id: int | None = None) -> None:
+    """Queue evidence_match_claim for when the current transaction commits (after an edit)."""
+    from sources.tasks import match_evidence_for_claim
+
+    transaction.on_commit(lambda: match_evidence_for_claim.delay(claim_id, source_id))
+
+
+# Confirming a suggestion ---------------------------------------------------------------------
+
+
+def _warc_payload_sha256(name: str) -> str:
+    """SHA-256 of the payload of the WARC's response (or resource) record, read from storage.
+
+    The payload is hashed as stored (still content-encoded if the server compressed it), which
+    is what Capture.sha256 records; warcio checks the record's own WARC-Payload-Digest as it
+    reads.
+    """
+    from warcio.archiveiterator import ArchiveIterator
+
+    from sources.warc import WarcReadError
+
+    with default_storage.open(name, "rb") as warc_file:
+        for record in ArchiveIterator(warc_file, check_digests=True):
+            if record.rec_type not in ("response", "resource"):
+                continue
+            digest = hashlib.sha256()
+            while block := record.raw_stream.read(64 * 1024):
+                digest.update(block)
+            if record.digest_checker.passed is False:
+                raise WarcReadError("the WARC record fails its own payload digest")
+            return digest.hexdigest()
+    raise WarcReadError("the WARC holds no response or resource record")
+
+
+def passage_verify(*, capture: Capture, start: int, end: int, passage_text: str) -> dict[str, Any]:
+    """Prove that a passage points into the exact archived bytes, or refuse (DomainError).
+
+    Verified, in order:
+    1. the capture is archived and has a SHA-256 of its payload;
+    2. the passage is exactly capture.text[start:end] (the text extracted from that payload when
+       it was archived, which is never rewritten);
+    3. the capture's WARC, read back from storage, holds a record whose payload hashes to that
+       SHA-256 (and passes the WARC's own digest check), so the bytes the text came from are
+       still the bytes archived.
+    Returns what was verified, for the audit log.
+    """
+    from sources.warc import WarcReadError
+
+    if capture.state != CaptureState.ARCHIVED or len(capture.sha256) != 64:
+        raise DomainError("this capture is not archived with a hash; its passages cannot be used")
+    if not (0 <= start < end <= len(capture.text)) or capture.text[start:end] != passage_text:
+        raise DomainError(
+            "the passage no longer matches the archived text at its offsets; match again",
+            code="conflict",
+        )
+    if not capture.warc:
+        raise DomainError("this capture has no WARC file to check the passage against")
+    try:
+        payload_sha256 = _warc_payload_sha256(capture.warc.name)
+    except (OSError, WarcReadError) as exc:
+        raise DomainError(f"the archived copy could not be checked: {exc}") from None
+    if payload_sha256 != capture.sha256:
+        raise DomainError(
+            "the archived copy's bytes do not match the capture's SHA-256; the passage was "
+            "not confirmed",
+        )
+    return {
+        "capture": capture.pk,
+        "sha256": capture.sha256,
+        "warc": capture.warc.name,
+        "passage": [start, end],
+        "verified": ["archived", "text_at_offsets", "warc_payload_sha256"],
+    }
+
+
+def _locked_suggestion(suggestion: EvidenceSuggestion) -> EvidenceSuggestion:
+    locked = (
+        EvidenceSuggestion.objects.select_for_update(of=("self",))
+        .select_related("capture__source", "claim")
+        .filter(pk=suggestion.pk)
+        .first()
+    )
+    if locked is None:
+        raise DomainError("this suggestion no longer exists; match again", code="not_found")
+    if locked.status != SuggestionStatus.OPEN:
+        raise DomainError(
+            f"this suggestion was already {locked.get_status_display().lower()}",
+            code="conflict",
+            current={"status": locked.status, "evidence": locked.evidence_id},
+        )
+    return locked
+
+
+def _decided(locked: EvidenceSuggestion, suggestion: EvidenceSuggestion) -> None:
+    locked.save(update_fields=["status", "evidence", "decided_by", "decided_at", "updated_at"])
+    if suggestion is not locked:
+        for name in ("status", "evidence_id", "decided_by_id", "decided_at", "updated_at"):
+            setattr(suggestion, name, getattr(locked, name))
+
+
+@transaction.atomic
+def evidence_confirm_suggestion(*, actor: Any, suggestion: EvidenceSuggestion) -> Evidence:
+    """A fact-checker confirms a suggested passage: it becomes pinned Evidence.
+
+    agrees -> supports, disagrees -> refutes, mentions -> context. The passage is verified
+    against the archived bytes first (passage_verify) and the audit event records what was.
+    """
+    _require_desk_person(actor, "confirm evidence")
+    locked = _locked_suggestion(suggestion)
+    capture = locked.capture
+    verified = passage_verify(
+        capture=capture,
+        start=locked.passage_start,
+        end=locked.passage_end,
+        passage_text=locked.passage_text,
+    )
+    evidence = Evidence.objects.create(
+        claim=locked.claim,
+        source=capture.source,
+        relation=RELATION_FOR_VERDICT[locked.verdict],
+        capture=capture,
+        passage_start=locked.passage_start,
+        passage_end=locked.passage_end,
+        passage_text=locked.passage_text,
+        note=locked.comparison,
+        added_by=actor,
+    )
+    locked.status = SuggestionStatus.CONFIRMED
+    locked.evidence = evidence
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    _decided(locked, suggestion)
+    audit_record(
+        action="evidence.suggestion_confirmed",
+        obj=evidence,
+        actor=actor,
+        claim=locked.claim,
+        after={
+            "suggestion": locked.pk,
+            "relation": evidence.relation,
+            "verdict": locked.verdict,
+            "comparison": locked.comparison,
+            **verified,
+        },
+    )
+    return evidence
+
+
+@transaction.atomic
+def evidence_discard_suggestion(
+    *, actor: Any, suggestion: EvidenceSuggestion
+) -> EvidenceSuggestion:
+    """Set a suggested passage aside; matching again does not reopen it."""
+    _require_desk_person(actor, "discard suggested evidence")
+    locked = _locked_suggestion(suggestion)
+    locked.status = SuggestionStatus.DISCARDED
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    _decided(locked, suggestion)
+    audit_record(
+        action="evidence.suggestion_discarded",
+        obj=locked,
+        actor=actor,
+        claim=locked.claim,
+        after={"capture": locked.capture_id, "passage": [locked.passage_start, locked.passage_end]},
+    )
+    return suggestion
+
+
+# Re-check alerts -----------------------------------------------------------------------------
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+class _NewCapture:
+    """A new capture's text, with its sentences and their words read once, when first needed."""
+
+    def __init__(self, capture: Capture) -> None:
+        self.capture = capture
+        self.text = capture.text
+        self._squashed: str | None = None
+        self._sentences: list[tuple[int, int, frozenset[str]]] | None = None
+
+    @property
+    def squashed(self) -> str:
+        if self._squashed is None:
+            self._squashed = _squash(self.text)
+        return self._squashed
+
+    def sentences(self) -> list[tuple[int, int, frozenset[str]]]:
+        if self._sentences is None:
+            from claims.extraction import split_sentences
+
+            self._sentences = [
+                (s.start, s.end, content_words(self.text[s.start : s.end]))
+                for s in split_sentences(self.text)
+            ]
+        return self._sentences
+
+
+def _figures_in(text: str) -> list[str]:
+    from claims.extraction import find_figures
+
+    return [" ".join(f.raw.split()) for f in find_figures(text, 0, len(text))]
+
+
+def _passage_change(evidence: Evidence, new: _NewCapture) -> tuple[str, str, str] | None:
+    """(reason, what the new capture says instead, detail) or None when the passage is intact."""
+    old = evidence.capture
+    passage = evidence.passage_text
+    start, end = evidence.passage_start, evidence.passage_end
+    if old is not None and old.sha256 == new.capture.sha256:
+        return None
+    if new.text[start:end] == passage or passage in new.text:
+        return None
+    if _squash(passage) in new.squashed:
+        return None  # only the line breaks or spacing moved
+    wanted = content_words(passage)
+    best, best_share = None, 0.0
+    if wanted:
+        for s_start, s_end, words in new.sentences():
+            share = len(wanted & words) / len(wanted)
+            if share > best_share:
+                best, best_share = (s_start, s_end), share
+    if best is None or best_share < _CHANGED_OVERLAP:
+        return (
+            RecheckReason.MISSING,
+            "",
+            "the new capture has no sentence that keeps most of the passage's words",
+        )
+    now = new.text[best[0] : best[1]]
+    was_figures, now_figures = _figures_in(passage), _figures_in(now)
+    if was_figures != now_figures:
+        detail = (
+            f"figures were {', '.join(was_figures) or 'none'}; "
+            f"now {', '.join(now_figures) or 'none'}"
+        )
+    else:
+        detail = "the wording changed; the figures read the same"
+    return RecheckReason.CHANGED, now, detail[:500]
+
+
+def evidence_recheck_capture(*, capture_id: int) -> list[RecheckAlert]:
+    """A source was captured again: flag published claims whose passage changed or vanished.
+
+    Looks at confirmed evidence pinned to a passage of an earlier capture of the same source,
+    on claims that are published. A passage found again (at its offsets, elsewhere, or with only
+    its spacing changed) is intact. Otherwise a RecheckAlert is raised for the editor, with an
+    audit event by the system actor "recheck". Idempotent: an alert is not raised twice for the
+    same capture, nor again for the same change already flagged (open or resolved).
+    """
+    from claims.models import ClaimState
+
+    capture = Capture.objects.filter(pk=capture_id, state=CaptureState.ARCHIVED).first()
+    if capture is None:
+        return []
+    pinned = (
+        Evidence.objects.filter(
+            source_id=capture.source_id,
+            capture__isnull=False,
+            passage_start__isnull=False,
+            claim__state=ClaimState.PUBLISHED,
+            capture__queued_at__lt=capture.queued_at,
+        )
+        .exclude(capture_id=capture.pk)
+        .select_related("claim", "capture")
+        .defer("capture__text", "capture__headers")
+        .order_by("pk")
+    )
+    new = _NewCapture(capture)
+    alerts = []
+    for evidence in pinned:
+        change = _passage_change(evidence, new)
+        if change is None:
+            continue
+        reason, now, detail = change
+        flagged = RecheckAlert.objects.filter(evidence=evidence).filter(
+            Q(new_capture=capture) | Q(reason=reason, new_passage_text=now)
+        )
+        if flagged.exists():
+            continue
+        with transaction.atomic():
+            alert = RecheckAlert.objects.create(
+                claim=evidence.claim,
+                evidence=evidence,
+                old_capture_id=evidence.capture_id,
+                new_capture=capture,
+                reason=reason,
+                new_passage_text=now,
+                detail=detail,
+            )
+            audit_record(
+                action="recheck.alert_raised",
+                obj=alert,
+                system_actor=RECHECK,
+                claim=evidence.claim,
+                after={
+                    "evidence": evidence.pk,
+                    "old_capture": evidence.capture_id,
+                    "new_capture": capture.pk,
+                    "reason": reason,
+                    "detail": detail,
+                },
+            )
+        alerts.append(alert)
+    return alerts
+
+
+@transaction.atomic
+def recheck_alert_resolve(*, actor: Any, alert: RecheckAlert, note: str = "") -> RecheckAlert:
+    """An editor has looked at the verdict again: close the alert, with an optional note."""
+    if not is_editor(actor):
+        raise DomainError("only an editor may resolve a re-check alert", code="forbidden")
+    locked = RecheckAlert.objects.select_for_update().filter(pk=alert.pk).first()
+    if locked is None:
+        raise DomainError("this alert no longer exists", code="not_found")
+    if locked.resolved_at is not None:
+        raise DomainError("this alert was already resolved", code="conflict")
+    locked.resolved_at = timezone.now()
+    locked.resolved_by = actor
+    locked.resolution_note = note.strip()
+    locked.save(update_fields=["resolved_at", "resolved_by", "resolution_note"])
+    audit_record(
+        action="recheck.alert_resolved",
+        obj=locked,
+        actor=actor,
+        claim=locked.claim,
+        after={"note": locked.resolution_note, "reason": locked.reason},
+    )
+    if alert is not locked:
+        for name in ("resolved_at", "resolved_by_id", "resolution_note"):
+            setattr(alert, name, getattr(locked, name))
+    return alert

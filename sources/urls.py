@@ -14,4 +14,16 @@ urlpatterns = [
     path("captures/<int:capture_id>/", views.capture_reader, name="capture"),
     path("captures/<int:capture_id>/warc", views.capture_warc, name="capture-warc"),
     path("captures/<int:capture_id>/original", views.capture_original, name="capture-original"),
+    path(
+        "suggestions/<int:suggestion_id>/confirm/",
+        views.suggestion_confirm,
+        name="suggestion-confirm",
+    ),
+    path(
+        "suggestions/<int:suggestion_id>/discard/",
+        views.suggestion_discard,
+        name="suggestion-discard",
+    ),
+    path("claims/<int:claim_id>/suggestions/match/", views.claim_match_again, name="match-again"),
+    path("rechecks/<int:alert_id>/resolve/", views.recheck_alert_resolve, name="recheck-resolve"),
 ]

@@ -1,4 +1,5 @@
-"""Pages for sources: add a URL or a file to a claim, the live capture poll, and safe playback."""
+"""Pages for sources: add a URL or a file to a claim, the live capture poll, safe playback, and
+suggested evidence (confirm, discard, match again) and re-check alerts."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from claims.models import Claim
 from factcheck.errors import DomainError
 from factcheck.roles import is_fact_checker
 from sources import selectors, services
-from sources.models import CaptureState, Source
+from sources.models import CaptureState, EvidenceSuggestion, RecheckAlert, Source
 from sources.warc import WarcReadError, read_response_payload
 
 # The archived original is someone else's markup: never let it run as our origin.
@@ -110,7 +112,9 @@ def _playback_capture(request: HttpRequest, capture_id: int):
 def capture_reader(request: HttpRequest, capture_id: int) -> HttpResponse:
     """The reader view: extracted text and the facts of the capture, never the live markup."""
     capture = _playback_capture(request, capture_id)
-    return render(request, "sources/capture_reader.html", {"capture": capture})
+    # ?passage=start-end marks a passage (offsets into capture.text) and scrolls to it.
+    passage = selectors.capture_passage(capture, request.GET.get("passage"))
+    return render(request, "sources/capture_reader.html", {"capture": capture, "passage": passage})
 
 
 @require_GET
@@ -152,3 +156,64 @@ def capture_original(request: HttpRequest, capture_id: int) -> HttpResponse:
     disposition = "attachment" if request.GET.get("download") else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="capture-{capture.pk}-original"'
     return response
+
+
+# Suggested evidence and re-check alerts ------------------------------------------------------
+
+
+def _back_to_claim(claim_id: int, anchor: str) -> HttpResponse:
+    return redirect(reverse("claims:detail", args=[claim_id]) + f"#{anchor}")
+
+
+@require_POST
+def suggestion_confirm(request: HttpRequest, suggestion_id: int) -> HttpResponse:
+    _researcher(request)
+    suggestion = get_object_or_404(EvidenceSuggestion, pk=suggestion_id)
+    try:
+        evidence = services.evidence_confirm_suggestion(actor=request.user, suggestion=suggestion)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        label = evidence.get_relation_display().lower()
+        messages.success(request, f"Passage confirmed as evidence ({label}).")
+    return _back_to_claim(suggestion.claim_id, "suggested-evidence")
+
+
+@require_POST
+def suggestion_discard(request: HttpRequest, suggestion_id: int) -> HttpResponse:
+    _researcher(request)
+    suggestion = get_object_or_404(EvidenceSuggestion, pk=suggestion_id)
+    try:
+        services.evidence_discard_suggestion(actor=request.user, suggestion=suggestion)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Suggestion discarded.")
+    return _back_to_claim(suggestion.claim_id, "suggested-evidence")
+
+
+@require_POST
+def claim_match_again(request: HttpRequest, claim_id: int) -> HttpResponse:
+    """Look for evidence again in the claim's archived sources (queued; the page shows it soon)."""
+    _researcher(request)
+    claim = get_object_or_404(Claim, pk=claim_id)
+    services.evidence_match_request(claim_id=claim.pk)
+    messages.success(request, "Matching the claim against its archived sources again.")
+    return _back_to_claim(claim.pk, "suggested-evidence")
+
+
+@require_POST
+def recheck_alert_resolve(request: HttpRequest, alert_id: int) -> HttpResponse:
+    _researcher(request)
+    alert = get_object_or_404(RecheckAlert, pk=alert_id)
+    try:
+        services.recheck_alert_resolve(
+            actor=request.user, alert=alert, note=request.POST.get("note", "")
+        )
+    except DomainError as exc:
+        if exc.code == "forbidden":
+            raise PermissionDenied(exc.message) from None
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Re-check alert resolved.")
+    return _back_to_claim(alert.claim_id, "recheck-alerts")

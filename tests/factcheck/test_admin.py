@@ -19,6 +19,8 @@ ADMIN_LISTS = [
     ("sources", "source"),
     ("sources", "evidence"),
     ("sources", "capture"),
+    ("sources", "evidencesuggestion"),
+    ("sources", "recheckalert"),
     ("factcheck", "auditevent"),
 ]
 
