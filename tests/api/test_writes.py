@@ -6,13 +6,10 @@ from rest_framework.test import APIClient
 
 from claims.models import Claim, ClaimState, VerdictVersion
 from factcheck.models import AuditEvent
-from sources.models import Evidence
+from sources.models import Capture, Evidence
 
 
-def test_a_claim_goes_from_creation_to_a_correction_through_the_api(
-    client_for, make_user, monkeypatch
-):
-    monkeypatch.setattr("sources.tasks.capture_source.delay", lambda *a, **k: None)
+def test_a_claim_goes_from_creation_to_a_correction_through_the_api(client_for, make_user):
     editor = client_for("editor")
     checker_user = make_user("fact-checker")
     checker = client_for("fact-checker", user=checker_user)
@@ -158,9 +155,7 @@ def test_session_writes_need_the_csrf_token(make_user, claim_in):
     assert ok.status_code == 201
 
 
-def test_linking_a_source_reuses_it_and_queues_one_capture(checker_client, claim_in, monkeypatch):
-    queued = []
-    monkeypatch.setattr("sources.tasks.capture_source.delay", queued.append)
+def test_linking_a_source_reuses_it_and_queues_one_capture(checker_client, claim_in):
     claim = claim_in(ClaimState.RESEARCHING)
     for _ in range(2):
         response = checker_client.post(
@@ -171,6 +166,9 @@ def test_linking_a_source_reuses_it_and_queues_one_capture(checker_client, claim
         assert response.status_code == 201
     assert Evidence.objects.filter(claim=claim).count() == 1
     assert response.json()["capture"]["state"] == "queued"
+    source = Evidence.objects.get(claim=claim).source
+    assert source.url == "https://example.org/report"
+    assert Capture.objects.filter(source=source, state="queued").count() == 1
 
 
 def test_an_unknown_rating_slug_is_a_400(editor_client, claim_in):

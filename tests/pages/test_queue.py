@@ -102,7 +102,6 @@ def test_search_matches_words_in_their_other_forms(desk):
     assert listed(desk.get(QUEUE, {"q": "Korea -Russia"})) == []
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
 def test_search_uses_the_gin_index(db):
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'claim_text_search_idx'")
