@@ -26,9 +26,13 @@ def _match_archived_capture(sender: Any, *, capture_id: int, state: str, **kwarg
     """Sent on commit when a capture ends: an archived one is matched against its claims."""
     if state != "archived":
         return
+    from sources.models import Evidence
     from sources.tasks import match_evidence_for_capture
 
-    match_evidence_for_capture.delay(capture_id)
+    # Matching and the re-check both start from the source's evidence: a source no claim cites
+    # (yet) has nothing to match, and linking it later queues the matching then.
+    if Evidence.objects.filter(source__captures=capture_id).exists():
+        match_evidence_for_capture.delay(capture_id)
 
 
 def _match_new_link(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:

@@ -8,6 +8,7 @@ import hashlib
 import logging
 import mimetypes
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 from urllib.parse import urlsplit
@@ -20,7 +21,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from factcheck.audit import audit_record
+from factcheck.audit import audit_record, audit_record_many
 from factcheck.errors import DomainError
 from factcheck.roles import is_editor, is_fact_checker
 from sources import fetcher
@@ -87,12 +88,6 @@ def _guess_kind(url: str) -> str:
     return SourceKind.PDF if urlsplit(url).path.lower().endswith(".pdf") else SourceKind.WEB_PAGE
 
 
-def _enqueue(capture: Capture) -> None:
-    from sources.tasks import capture_source
-
-    transaction.on_commit(lambda: capture_source.delay(capture.pk))
-
-
 # Linking -------------------------------------------------------------------------------------
 
 
@@ -156,23 +151,49 @@ def source_for_url(normalised: str, *, actor: Any = None) -> tuple[Source, bool]
     )
 
 
-@transaction.atomic
 def capture_request(*, actor: Any = None, source: Source, system_actor: str = "") -> Capture:
     """Queue a new capture of a web source; earlier captures are kept for comparison."""
-    if not source.url:
-        raise DomainError("an uploaded file has no URL to capture again")
-    capture = Capture.objects.create(
-        source=source, requested_url=source.url, requested_by=actor if actor else None
+    return capture_request_many(actor=actor, sources=[source], system_actor=system_actor)[0]
+
+
+@transaction.atomic
+def capture_request_many(
+    *, actor: Any = None, sources: Sequence[Source], system_actor: str = ""
+) -> list[Capture]:
+    """Queue a new capture of each web source, all or none: one transaction, and the tasks go
+    to the broker on commit over one connection (an operator re-capturing a list of URLs).
+
+    Uploaded files have no URL to fetch again: a list holding one is refused whole.
+    """
+    uploads = [source for source in sources if not source.url]
+    if uploads:
+        which = ", ".join(str(source.pk) for source in uploads[:10])
+        raise DomainError(f"an uploaded file has no URL to capture again (source {which})")
+    captures = Capture.objects.bulk_create(
+        Capture(source=source, requested_url=source.url, requested_by=actor if actor else None)
+        for source in sources
     )
-    audit_record(
+    audit_record_many(
         action="capture.queued",
-        obj=capture,
+        objs=captures,
         actor=actor,
         system_actor="" if actor else (system_actor or WORKER),
-        after={"url": source.url},
+        after=lambda capture: {"url": capture.requested_url},
     )
-    _enqueue(capture)
-    return capture
+    ids = [capture.pk for capture in captures]
+    transaction.on_commit(lambda: _send_capture_tasks(ids))
+    return captures
+
+
+def _send_capture_tasks(capture_ids: list[int]) -> None:
+    from sources.tasks import capture_source
+
+    if len(capture_ids) == 1:
+        capture_source.delay(capture_ids[0])
+        return
+    with capture_source.app.producer_or_acquire() as producer:
+        for capture_id in capture_ids:
+            capture_source.apply_async((capture_id,), producer=producer)
 
 
 # Uploads -------------------------------------------------------------------------------------
@@ -344,8 +365,16 @@ def _backoff(attempt: int, retry_after: float | None) -> float:
     return delay
 
 
-def _finish(capture_id: int, state: str, *, reason: str = "", **fields: Any) -> bool:
-    """Write a capture's end state once: only the worker still holding it (fetching) may."""
+def _finish(
+    capture: Capture, state: str, *, reason: str = "", source_title: str = "", **fields: Any
+) -> bool:
+    """Write a capture's end state once: only the worker still holding it (fetching) may.
+
+    ``capture`` is the row as this worker claimed it (with its source); the audit event is written
+    from it and the new fields, without reading the row back. A source with no title yet takes
+    ``source_title`` in the same transaction.
+    """
+    capture_id = capture.pk
     with transaction.atomic():
         done = Capture.objects.filter(pk=capture_id, state=CaptureState.FETCHING).update(
             state=state, failure_reason=reason, finished_at=Now(), **fields
@@ -356,7 +385,11 @@ def _finish(capture_id: int, state: str, *, reason: str = "", **fields: Any) -> 
                     sender=Capture, capture_id=capture_id, state=state
                 )
             )
-            capture = Capture.objects.select_related("source").get(pk=capture_id)
+            capture.state = state
+            for name, value in fields.items():
+                setattr(capture, name, value)
+            if source_title and not capture.source.title:
+                Source.objects.filter(pk=capture.source_id, title="").update(title=source_title)
             audit_record(
                 action=f"capture.{state}",
                 obj=capture,
@@ -364,8 +397,8 @@ def _finish(capture_id: int, state: str, *, reason: str = "", **fields: Any) -> 
                 after={
                     "state": state,
                     "reason": reason,
-                    "http_status": capture.http_status,
-                    "sha256": capture.sha256,
+                    "http_status": fields.get("http_status", capture.http_status),
+                    "sha256": fields.get("sha256", capture.sha256),
                     "attempts": capture.attempts,
                 },
             )
@@ -395,11 +428,11 @@ def _fetch_and_archive(capture: Capture, url: str, policy: fetcher.FetchPolicy) 
     try:
         result = fetcher.fetch(url, policy)
     except fetcher.Blocked as exc:
-        _finish(capture.pk, CaptureState.BLOCKED, reason=exc.reason)
+        _finish(capture, CaptureState.BLOCKED, reason=exc.reason)
         return CaptureOutcome(CaptureState.BLOCKED, detail=exc.reason)
     except fetcher.PermanentFailure as exc:
         _finish(
-            capture.pk,
+            capture,
             CaptureState.FAILED,
             reason=exc.reason,
             http_status=getattr(exc, "status", None),
@@ -414,7 +447,7 @@ def _transient(capture: Capture, exc: fetcher.TransientFailure) -> CaptureOutcom
     status = getattr(exc, "status", None)
     if capture.attempts >= settings.CAPTURE_MAX_ATTEMPTS:
         reason = f"{exc.reason} (gave up after {capture.attempts} attempts)"
-        _finish(capture.pk, CaptureState.FAILED, reason=reason, http_status=status)
+        _finish(capture, CaptureState.FAILED, reason=reason, http_status=status)
         return CaptureOutcome(CaptureState.FAILED, detail=reason)
     delay = _backoff(capture.attempts, getattr(exc, "retry_after", None))
     Capture.objects.filter(pk=capture.pk, state=CaptureState.FETCHING).update(
@@ -461,10 +494,8 @@ def _archive(capture: Capture, result: fetcher.FetchResult) -> CaptureOutcome:
             warc_file.seek(0)
             facts["warc"] = _store(name, warc_file)
         facts["sha256"] = info.payload_sha256
-    if not _finish(capture.pk, CaptureState.ARCHIVED, **facts):
+    if not _finish(capture, CaptureState.ARCHIVED, source_title=extracted.title[:500], **facts):
         return CaptureOutcome(CaptureState.ARCHIVED, detail="already finished by another worker")
-    if extracted.title:
-        Source.objects.filter(pk=capture.source_id, title="").update(title=extracted.title[:500])
     return CaptureOutcome(CaptureState.ARCHIVED)
 
 

@@ -237,8 +237,10 @@ def _extract_html(payload: bytes, header_charset: str | None, url: str | None) -
 
     text = ""
     try:
+        # The tree parsed for the title is handed over (one parse, not two); trafilatura prunes
+        # it as it goes, so the plain-text fallback below parses the markup again.
         extracted = trafilatura.extract(
-            markup,
+            doc if doc is not None else markup,
             url=url,
             output_format="txt",
             include_comments=False,
@@ -249,7 +251,10 @@ def _extract_html(payload: bytes, header_charset: str | None, url: str | None) -
     except Exception:
         logger.info("trafilatura failed on %s; using plain text dump", url, exc_info=True)
     if not text and doc is not None:
-        text = _lxml_text(doc)
+        try:
+            text = _lxml_text(lxml.html.document_fromstring(markup))
+        except Exception:
+            text = ""
     return ExtractedText(title, text, charset, "html")
 
 

@@ -172,9 +172,18 @@ def article_import_url(*, actor: Any, url: str) -> tuple[Article, bool]:
     return article, True
 
 
-@transaction.atomic
 def article_complete_from_capture(*, capture_id: int) -> list[int]:
     """Fill in the articles that were waiting for this capture; returns their ids."""
+    waiting_for_it = Article.objects.filter(
+        import_capture_id=capture_id, import_state=ArticleImportState.WAITING
+    )
+    if not waiting_for_it.exists():  # most captures are sources, not article imports
+        return []
+    return _complete_waiting_articles(capture_id)
+
+
+@transaction.atomic
+def _complete_waiting_articles(capture_id: int) -> list[int]:
     from sources.models import CaptureState
     from sources.warc import WarcReadError, read_response_payload
 
