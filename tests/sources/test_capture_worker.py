@@ -271,6 +271,82 @@ def test_capture_command_prints_json_and_exit_status(worker, server, claim):
     assert json.loads(missing.stdout)["state"] == "failed"
 
 
+def _run_capture_command(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    import os
+
+    from tests.support.worker import database_url_for_worker
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url_for_worker(),
+        "ARCHIVE_ROOT": str(settings.ARCHIVE_ROOT),
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "capture", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        input=stdin,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+
+
+def test_capture_command_archives_a_list_of_urls(worker, server, tmp_path):
+    import json
+
+    for n in range(4):
+        body = f"<title>Bulletin {n}</title><p>Bulletin {n} counts {n * 1000} containers.</p>"
+        server.route(f"/list/{n}", Reply(body=body.encode(), headers=HTML))
+    server.route("/list/gone", Reply(status=404))
+    urls = tmp_path / "urls.txt"
+    urls.write_text(
+        "# bulletins to archive\n"
+        + "".join(f"{server.url(f'/list/{n}')}\n\n" for n in range(4))
+        + server.url("/list/gone")
+        + "\n"
+    )
+    done = _run_capture_command("-i", str(urls), "--wait", "--format", "json")
+    assert done.returncode == 1, done.stderr  # one URL is a 404: not every capture archived
+    facts = json.loads(done.stdout)
+    assert [f["url"] for f in facts] == [server.url(f"/list/{n}") for n in range(4)] + [
+        server.url("/list/gone")
+    ]
+    assert [f["state"] for f in facts] == ["archived"] * 4 + ["failed"]
+    assert [f["title"] for f in facts[:4]] == [f"Bulletin {n}" for n in range(4)]
+    assert all(len(f["sha256"]) == 64 for f in facts[:4])
+    assert facts[4]["http_status"] == 404
+    assert "captures [" in done.stderr and "5/5" in done.stderr  # the progress bar finished
+
+    # The same list again from stdin, without the 404: new captures, all archived, exit 0.
+    again = _run_capture_command(
+        "-i", "-", "--wait", "--format", "json", stdin=urls.read_text().replace("gone", "0")
+    )
+    assert again.returncode == 0, again.stderr
+    second = json.loads(again.stdout)
+    assert {f["state"] for f in second} == {"archived"}
+    assert {f["capture"] for f in second}.isdisjoint(f["capture"] for f in facts)
+    assert Capture.objects.filter(source__url=server.url("/list/0")).count() == 2
+
+
+def test_capture_command_refuses_a_list_with_a_bad_line_and_queues_nothing(
+    worker, server, tmp_path
+):
+    urls = tmp_path / "urls.txt"
+    urls.write_text(f"{server.url('/fine')}\nftp://example.org/file\n\nnot a url\n")
+    before = Capture.objects.count()
+    done = _run_capture_command("-i", str(urls))
+    assert done.returncode != 0
+    assert "nothing was queued: 2 URL(s) cannot be archived" in done.stderr
+    assert "line 2: 'ftp://example.org/file'" in done.stderr
+    assert "line 4: 'not a url'" in done.stderr
+    assert Capture.objects.count() == before
+    missing = _run_capture_command("-i", str(tmp_path / "nope.txt"))
+    assert missing.returncode != 0 and "cannot read" in missing.stderr
+    empty = _run_capture_command()
+    assert empty.returncode != 0 and "give at least one URL" in empty.stderr
+
+
 def test_gzip_served_page_keeps_wire_bytes_and_readable_text(worker, server, fact_checker, claim):
     page = b"<html><body><p>Compressed page about 67,300 barrels.</p></body></html>"
     server.route(

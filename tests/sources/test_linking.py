@@ -131,3 +131,31 @@ def test_production_settings_block_a_loopback_source_before_connecting(
             assert outcome.state == capture.state == CaptureState.BLOCKED
             assert "loopback" in capture.failure_reason
         assert listener.connections == 0
+
+
+def test_capture_request_many_queues_each_source_with_its_audit_event(fact_checker):
+    from sources.services import capture_request_many, source_for_url
+
+    sources = [source_for_url(f"https://example.org/page/{n}")[0] for n in range(3)]
+    captures = capture_request_many(actor=fact_checker, sources=sources)
+    assert [c.source_id for c in captures] == [s.pk for s in sources]
+    assert all(c.pk and c.state == CaptureState.QUEUED for c in captures)
+    assert Capture.objects.filter(state=CaptureState.QUEUED).count() == 3
+    events = AuditEvent.objects.filter(action="capture.queued").order_by("object_id")
+    assert [(e.object_id, e.actor_id, e.after["url"]) for e in events] == [
+        (str(c.pk), fact_checker.pk, c.requested_url) for c in captures
+    ]
+
+
+def test_capture_request_many_refuses_an_upload_and_queues_nothing(claim, fact_checker):
+    from sources.services import capture_request_many, source_for_url
+
+    upload = source_upload(
+        actor=fact_checker, claim=claim, upload=io.BytesIO(b"plain notes"), filename="notes.txt"
+    ).source
+    web = source_for_url("https://example.org/report")[0]
+    queued_before = Capture.objects.count()
+    with pytest.raises(DomainError, match=f"no URL to capture again \\(source {upload.pk}\\)"):
+        capture_request_many(actor=fact_checker, sources=[web, upload])
+    assert Capture.objects.count() == queued_before
+    assert not Capture.objects.filter(source=web).exists()

@@ -1,20 +1,32 @@
-"""`manage.py capture URL [--claim ID] [--wait] --format json`: archive a URL from the shell."""
+"""`manage.py capture URL [URL ...] [-i FILE] [--claim ID] [--wait] --format json`: archive URLs
+from the shell.
+
+One URL prints that capture's facts (a JSON object with ``--format json``); several URLs, given
+on the command line or one per line in a file (``-i urls.txt``, ``-i -`` for stdin; blank lines
+and ``#`` comments skipped), print a JSON list in the order given. The captures are queued in one
+transaction, so a list holding a URL that cannot be archived is refused whole with every bad line
+named, and nothing is queued. The exit status is 0 only when every capture ended archived.
+"""
 
 from __future__ import annotations
 
 import json
+import sys
 import time
+from collections.abc import Iterator
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from claims.models import Claim
 from factcheck.errors import DomainError
+from factcheck.progress import progress
 from sources.models import Capture, CaptureState
 from sources.normalise import InvalidURL, normalise_url
-from sources.services import capture_request, source_for_url, source_link
+from sources.services import capture_request_many, source_for_url, source_link
 
 OPERATOR = "operator-cli"
+MAX_URLS = 10_000  # one transaction; split bigger lists into several runs
 
 
 def capture_facts(capture: Capture) -> dict:
@@ -38,45 +50,131 @@ def capture_facts(capture: Capture) -> dict:
 
 
 class Command(BaseCommand):
-    help = "Capture a URL (optionally linking it to a claim); exit 1 unless it ends archived."
+    help = (
+        "Capture URLs (optionally linking them to a claim); exit 1 unless every capture ends "
+        "archived."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("url")
-        parser.add_argument("--claim", type=int, help="link the source to this claim")
-        parser.add_argument("--wait", action="store_true", help="wait for the capture to finish")
+        parser.add_argument("urls", nargs="*", metavar="URL")
+        parser.add_argument(
+            "-i",
+            "--input",
+            metavar="FILE",
+            help="read URLs from FILE, one per line ('-' for stdin)",
+        )
+        parser.add_argument("--claim", type=int, help="link the sources to this claim")
+        parser.add_argument("--wait", action="store_true", help="wait for the captures to finish")
         parser.add_argument("--timeout", type=float, default=300.0, help="seconds to wait")
         parser.add_argument("--format", choices=["json", "text"], default="text")
 
     def handle(self, *args, **opts):
-        try:
-            normalised = normalise_url(opts["url"])
-        except InvalidURL as exc:
-            raise CommandError(f"this URL cannot be archived: {exc}") from None
-        with transaction.atomic():
-            if opts["claim"] is not None:
-                claim = Claim.objects.filter(pk=opts["claim"]).first()
-                if claim is None:
-                    raise CommandError(f"no claim with id {opts['claim']}")
-                try:
-                    source_link(actor=None, system_actor=OPERATOR, claim=claim, url=normalised)
-                except DomainError as exc:
-                    raise CommandError(exc.message) from None
-            source, _ = source_for_url(normalised)
-            pending = source.captures.filter(
-                state__in=[CaptureState.QUEUED, CaptureState.FETCHING]
-            ).first()
-            capture = pending or capture_request(source=source, system_actor=OPERATOR)
-        capture_id = capture.pk
-        deadline = time.monotonic() + opts["timeout"]
-        capture = Capture.objects.get(pk=capture_id)
-        while opts["wait"] and capture.is_pending and time.monotonic() < deadline:
-            time.sleep(0.5)
-            capture = Capture.objects.get(pk=capture_id)
-        facts = capture_facts(capture)
+        given = [(f"argument {n}", url) for n, url in enumerate(opts["urls"], start=1)]
+        if opts["input"]:
+            given += self._read_list(opts["input"])
+        if not given:
+            raise CommandError("give at least one URL, or a file of URLs with -i FILE")
+        if len(given) > MAX_URLS:
+            raise CommandError(f"{len(given)} URLs is more than {MAX_URLS} in one run: split it")
+        normalised = self._normalise_all(given)
+        captures = self._queue(normalised, opts["claim"])
+        captures = self._wait(captures, opts["wait"], opts["timeout"])
+        facts = [capture_facts(capture) for capture in captures]
+        several = len(given) > 1 or bool(opts["input"])
         if opts["format"] == "json":
-            self.stdout.write(json.dumps(facts, indent=2))
+            self.stdout.write(json.dumps(facts if several else facts[0], indent=2))
+        elif several:
+            for fact in facts:
+                self.stdout.write(f"{fact['state']:<9} {fact['capture']:>8}  {fact['url']}")
         else:
-            for key, value in facts.items():
+            for key, value in facts[0].items():
                 self.stdout.write(f"{key:>14}: {value}")
-        if capture.state != CaptureState.ARCHIVED:
+        if any(capture.state != CaptureState.ARCHIVED for capture in captures):
             raise SystemExit(1)
+
+    def _read_list(self, path: str) -> list[tuple[str, str]]:
+        try:
+            if path == "-":
+                lines = sys.stdin.read().splitlines()
+            else:
+                with open(path, encoding="utf-8") as handle:
+                    lines = handle.read().splitlines()
+        except OSError as exc:
+            raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from None
+        except UnicodeDecodeError:
+            raise CommandError(f"{path} is not UTF-8 text: give one URL per line") from None
+        return [
+            (f"line {n}", line.strip())
+            for n, line in enumerate(lines, start=1)
+            if line.strip() and not line.lstrip().startswith("#")
+        ]
+
+    def _normalise_all(self, given: list[tuple[str, str]]) -> list[str]:
+        normalised, problems = [], []
+        for where, url in given:
+            try:
+                normalised.append(normalise_url(url))
+            except InvalidURL as exc:
+                problems.append(f"{where}: {url[:200]!r}: {exc}")
+        if problems:
+            shown = "\n  ".join(problems[:20])
+            more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+            raise CommandError(
+                f"nothing was queued: {len(problems)} URL(s) cannot be archived:\n  {shown}{more}"
+            )
+        return normalised
+
+    def _queue(self, urls: list[str], claim_id: int | None) -> list[Capture]:
+        """A capture per URL: the one already pending for its source, else a new one."""
+        with transaction.atomic():
+            if claim_id is not None:
+                claim = Claim.objects.filter(pk=claim_id).first()
+                if claim is None:
+                    raise CommandError(f"no claim with id {claim_id}")
+                for url in dict.fromkeys(urls):
+                    try:
+                        source_link(actor=None, system_actor=OPERATOR, claim=claim, url=url)
+                    except DomainError as exc:
+                        raise CommandError(exc.message) from None
+            sources = {url: source_for_url(url)[0] for url in dict.fromkeys(urls)}
+            pending = {
+                capture.source_id: capture
+                for capture in Capture.objects.filter(
+                    source__in=sources.values(),
+                    state__in=[CaptureState.QUEUED, CaptureState.FETCHING],
+                ).order_by("source_id", "-queued_at")
+            }
+            wanted = [s for s in sources.values() if s.pk not in pending]
+            for capture in capture_request_many(sources=wanted, system_actor=OPERATOR):
+                pending[capture.source_id] = capture
+        return [pending[sources[url].pk] for url in urls]
+
+    def _wait(self, captures: list[Capture], wait: bool, timeout: float) -> list[Capture]:
+        ids = list(dict.fromkeys(capture.pk for capture in captures))
+        fresh = Capture.objects.select_related("source").in_bulk(ids)
+        if wait:
+            stream = self.stderr if len(ids) > 1 else _Silent()
+            settling = self._settling(fresh, time.monotonic() + timeout)
+            for _ in progress(settling, total=len(ids), label="captures", stream=stream):
+                pass
+        return [fresh[capture.pk] for capture in captures]
+
+    def _settling(self, fresh: dict[int, Capture], deadline: float) -> Iterator[int]:
+        """Yield each capture's id as it settles (for the progress bar), polling the database."""
+        waiting = [pk for pk, capture in fresh.items() if capture.is_pending]
+        yield from (pk for pk, capture in fresh.items() if not capture.is_pending)
+        while waiting and time.monotonic() < deadline:
+            time.sleep(0.5)
+            fresh.update(Capture.objects.select_related("source").in_bulk(waiting))
+            yield from (pk for pk in waiting if not fresh[pk].is_pending)
+            waiting = [pk for pk in waiting if fresh[pk].is_pending]
+
+
+class _Silent:
+    """A stream that drops what it is given (one capture needs no progress bar)."""
+
+    def write(self, text: str) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
