@@ -363,6 +363,18 @@ FETCH_USER_AGENT = (
 )
 CAPTURE_STALE_AFTER_SECONDS = _int("CAPTURE_STALE_AFTER_SECONDS", 300)
 CAPTURE_MAX_ATTEMPTS = _int("CAPTURE_MAX_ATTEMPTS", 5)
+# Celery's time limits for one capture run (enforced by the prefork pool, which production runs):
+# well above the fetcher's own deadline, so the fetcher normally ends first. At the soft limit the
+# run counts as a transient failure; at the hard limit the worker child is killed and replaced.
+# Celery sends the limits with each task message from the sender's settings, so the web process,
+# beat and the workers must be given the same values.
+CAPTURE_SOFT_TIME_LIMIT = _int("CAPTURE_SOFT_TIME_LIMIT", FETCH_TOTAL_TIMEOUT + 60)
+CAPTURE_HARD_TIME_LIMIT = _int("CAPTURE_HARD_TIME_LIMIT", CAPTURE_SOFT_TIME_LIMIT + 30)
+if not 0 < CAPTURE_SOFT_TIME_LIMIT < CAPTURE_HARD_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "CAPTURE_SOFT_TIME_LIMIT must be positive and below CAPTURE_HARD_TIME_LIMIT "
+        f"(got {CAPTURE_SOFT_TIME_LIMIT} and {CAPTURE_HARD_TIME_LIMIT})"
+    )
 
 LOGGING = {
     "version": 1,

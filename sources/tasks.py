@@ -8,9 +8,9 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import OperationalError
 
-# Hard limit well above the fetcher's own total timeout, so the fetcher normally ends first.
-_SOFT_LIMIT = settings.FETCH_TOTAL_TIMEOUT + 60
-_HARD_LIMIT = _SOFT_LIMIT + 30
+# Limits well above the fetcher's own total timeout, so the fetcher normally ends first.
+_SOFT_LIMIT = settings.CAPTURE_SOFT_TIME_LIMIT
+_HARD_LIMIT = settings.CAPTURE_HARD_TIME_LIMIT
 
 
 @shared_task(

@@ -114,6 +114,8 @@ def test_production_mode_by_name_requires_the_secret_key(tmp_path):
         ("ALLOWED_HOSTS", "*", "ALLOWED_HOSTS is malformed"),
         ("FETCH_ALLOW_PRIVATE", "1", "FETCH_ALLOW_PRIVATE must not be set in production"),
         ("SECURE_HSTS_SECONDS", "a year", "SECURE_HSTS_SECONDS must be an integer"),
+        ("CAPTURE_HARD_TIME_LIMIT", "10", "CAPTURE_SOFT_TIME_LIMIT must be positive and below"),
+        ("CAPTURE_SOFT_TIME_LIMIT", "0", "CAPTURE_SOFT_TIME_LIMIT must be positive and below"),
     ],
 )
 def test_production_names_a_malformed_setting(tmp_path, name, value, message):
