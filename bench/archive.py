@@ -576,6 +576,28 @@ class WgetRun:
     problems: list[str] = field(default_factory=list)
 
 
+def measure_floor(urls: list[str]) -> float:
+    """CPU ms per page of the work no pipeline can skip, in this one process: fetch, gzipped WARC,
+    SHA-256 and text, with no database, broker, task or audit row (the page server's share is
+    measured by the case's CPU meter and added by the caller)."""
+    from sources import fetcher
+    from sources.services import SOFTWARE, fetch_policy
+    from sources.text import extract_text
+    from sources.warc import write_capture_warc
+
+    policy = fetch_policy()
+    for url in urls[:10]:  # imports and first connections
+        fetcher.fetch(url, policy)
+    started = time.process_time()
+    for url in urls:
+        result = fetcher.fetch(url, policy)
+        with tempfile.TemporaryFile() as warc_file:
+            write_capture_warc(result, warc_file, software=SOFTWARE, filename="floor.warc.gz")
+        hashlib.sha256(result.body).hexdigest()
+        extract_text(result.decoded_body, result.content_type, result.final_url)
+    return (time.process_time() - started) / len(urls) * 1000
+
+
 def run_wget(urls_file: Path, warc_prefix: Path) -> WgetRun:
     from warcio.archiveiterator import ArchiveIterator
 
@@ -839,6 +861,17 @@ def run(args: argparse.Namespace, cases: list[str], tmp: Path) -> int:
                 f"{(os.cpu_count() or 1) * 1000 / ours_ms:.0f} pages/s",
                 flush=True,
             )
+            if case == "instant" and wget.seconds:
+                floor_ms = measure_floor(urls[:200]) + ms["server"]
+                cpus = os.cpu_count() or 1
+                asked = wget.responses / wget.seconds * INSTANT_RATIO_TARGET
+                print(
+                    f"    floor: fetch, WARC, SHA-256 and text alone, in one process with no "
+                    f"database, broker or task, plus the page server, cost {floor_ms:.1f} ms of "
+                    f"CPU per page: at most ~{cpus * 1000 / floor_ms:.0f} pages/s on {cpus} CPUs; "
+                    f"the target asks for {asked:.0f}",
+                    flush=True,
+                )
             if cpu["others"] > 0.1 * cpu["machine"]:
                 print(
                     f"    WARNING: other processes used {cpu['others']:.1f} CPU-s during the "
