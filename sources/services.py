@@ -188,8 +188,9 @@ def capture_request_many(
 def _send_capture_tasks(capture_ids: list[int]) -> None:
     from sources.tasks import capture_source
 
-    if len(capture_ids) == 1:
-        capture_source.delay(capture_ids[0])
+    if len(capture_ids) == 1 or capture_source.app.conf.task_always_eager:
+        for capture_id in capture_ids:  # no broker in development: each runs here and now
+            capture_source.delay(capture_id)
         return
     with capture_source.app.producer_or_acquire() as producer:
         for capture_id in capture_ids:
