@@ -23,6 +23,7 @@ from claims.models import (
     Scale,
 )
 from claims.services._base import Actor, check_version, claim_snapshot, required_text
+from claims.services.verdicts import discard_draft_verdict
 from factcheck.audit import audit_record
 from factcheck.errors import DomainError
 
@@ -238,6 +239,13 @@ def claim_update(*, actor: Actor, claim: Claim, expected_version: int, **changes
                 .exclude(state=ClaimState.PUBLISHED)
                 .update(**changed, version=F("version") + 1, updated_at=now)
             )
+            if rows:
+                # The approval was given on the claim as it was: it must be given again.
+                discard_draft_verdict(
+                    actor=actor,
+                    claim=current,
+                    note="the claim was edited after the verdict was approved; approve it again",
+                )
     except IntegrityError as exc:
         raise DomainError(f"the claim was refused by the database: {exc}") from exc
     if rows == 0:

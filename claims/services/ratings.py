@@ -17,6 +17,7 @@ from claims.services._base import (
     sync_instance,
 )
 from claims.services.transitions import advance_when_rated
+from claims.services.verdicts import discard_draft_verdict
 from factcheck.audit import audit_record
 from factcheck.errors import DomainError
 
@@ -110,6 +111,11 @@ def rating_submit(
             before=before,
             after={**rating_snapshot(rating, new_ids), "state": locked.state},
         )
+    discard_draft_verdict(
+        actor=actor,
+        claim=locked,
+        note="a rating changed after the verdict was approved; approve it again",
+    )
     advance_when_rated(actor=actor, claim=locked)
     sync_instance(claim, locked)
     return rating

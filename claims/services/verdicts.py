@@ -132,8 +132,12 @@ def verdict_approve(
     return verdict
 
 
-def discard_draft_verdict(*, actor: Actor, claim: Claim) -> VerdictVersion | None:
-    """Inside a transition on a locked claim: delete the unpublished verdict, audit keeps it."""
+def discard_draft_verdict(*, actor: Actor, claim: Claim, note: str = "") -> VerdictVersion | None:
+    """Inside a transition on a locked claim: delete the unpublished verdict, audit keeps it.
+
+    Also called when a rating or the claim's content changes after the verdict was approved: the
+    approval was given on what the claim and its ratings were then, so it must be given again.
+    """
     draft = _draft(claim)
     if draft is None:
         return None
@@ -143,6 +147,7 @@ def discard_draft_verdict(*, actor: Actor, claim: Claim) -> VerdictVersion | Non
         actor=actor,
         claim=claim,
         before={**verdict_snapshot(draft, _evidence_ids(draft)), "state": claim.state},
+        note=note,
     )
     draft.delete()
     return draft

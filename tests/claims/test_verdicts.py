@@ -145,6 +145,53 @@ def test_sending_back_discards_the_unpublished_verdict(claim_in, editor, scale):
     assert sent_back.action == "claim.sent_back"
 
 
+def test_a_rating_revised_after_approval_withdraws_the_approval(claim_in, editor, scale):
+    claim = claim_in(S.AWAITING_APPROVAL, ratings=2)
+    approve(editor, claim, scale)
+    reviewer = claim.ratings.order_by("pk").first().reviewer
+    rating_submit(
+        actor=reviewer, claim=claim, scale=scale("false"), rationale="The revised series fell."
+    )
+    assert not VerdictVersion.objects.filter(claim=claim).exists()
+    discarded = claim_history(claim).filter(action="verdict.discarded").get()
+    assert discarded.actor == reviewer
+    assert "a rating changed after the verdict was approved" in discarded.note
+    assert discarded.before["conclusion"] == "False: exports fell in 2022."
+    with pytest.raises(DomainError, match="no verdict has been approved"):
+        claim_publish(actor=editor, claim=claim)
+    approve(editor, claim, scale, conclusion="False, on the revised series.")
+    claim_publish(actor=editor, claim=claim)
+    assert claim.state == S.PUBLISHED
+    assert verdict_history(claim)[0].conclusion == "False, on the revised series."
+
+
+def test_resubmitting_the_same_rating_keeps_the_approval(claim_in, editor, scale):
+    claim = claim_in(S.AWAITING_APPROVAL, ratings=2)
+    approve(editor, claim, scale)
+    rating = claim.ratings.order_by("pk").first()
+    rating_submit(
+        actor=rating.reviewer, claim=claim, scale=rating.scale, rationale=rating.rationale
+    )
+    assert VerdictVersion.objects.filter(claim=claim, published_at__isnull=True).count() == 1
+
+
+def test_editing_the_claim_after_approval_withdraws_the_approval(claim_in, editor, scale):
+    from claims.services import claim_update
+
+    claim = claim_in(S.AWAITING_APPROVAL, ratings=2)
+    approve(editor, claim, scale)
+    claim.refresh_from_db()
+    checker = claim.ratings.order_by("pk").first().reviewer
+    claim_update(
+        actor=checker, claim=claim, expected_version=claim.version, text="Exports rose 34% in 2022."
+    )
+    assert not VerdictVersion.objects.filter(claim=claim).exists()
+    discarded = claim_history(claim).filter(action="verdict.discarded").get()
+    assert "the claim was edited after the verdict was approved" in discarded.note
+    with pytest.raises(DomainError, match="no verdict has been approved"):
+        claim_publish(actor=editor, claim=claim)
+
+
 def test_a_correction_is_version_2_published_at_once_with_a_public_note(
     claim_in, editor, scale, django_capture_on_commit_callbacks
 ):
