@@ -70,8 +70,8 @@ class ClaimAdmin(ReadOnlyAdmin):
 
 @admin.register(RatingScale)
 class RatingScaleAdmin(admin.ModelAdmin):
-    list_display = ["label", "slug", "rating_value", "colour", "order", "active"]
-    list_editable = ["order", "active"]
+    list_display = ["label", "slug", "rating_value", "colour", "order", "graded", "active"]
+    list_editable = ["order", "graded", "active"]
     search_fields = ["label", "meaning"]
 
 

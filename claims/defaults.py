@@ -30,13 +30,24 @@ DEFAULT_SCALE = [
 ]
 BEST_RATING = 5
 WORST_RATING = 1
+# Entries of the default scale that are not steps on the true ... false axis.
+OFF_AXIS = frozenset({"misleading", "unproven"})
 
 
 def ensure_default_scale(rating_scale_model) -> None:
     """Create the default entries when the scale is empty (never overwrites an edited scale)."""
     if rating_scale_model.objects.exists():
         return
+    # Migrations call this with historical models, some from before the `graded` field.
+    has_graded = any(f.name == "graded" for f in rating_scale_model._meta.get_fields())
     for order, (slug, label, value, colour, meaning) in enumerate(DEFAULT_SCALE, start=1):
+        extra = {"graded": slug not in OFF_AXIS} if has_graded else {}
         rating_scale_model.objects.create(
-            slug=slug, label=label, rating_value=value, colour=colour, meaning=meaning, order=order
+            slug=slug,
+            label=label,
+            rating_value=value,
+            colour=colour,
+            meaning=meaning,
+            order=order,
+            **extra,
         )

@@ -261,6 +261,13 @@ class RatingScale(models.Model):
     meaning = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(unique=True)
     active = models.BooleanField(default=True)
+    # On the true ... false axis, where ratings one step apart are close. Entries off it
+    # (misleading, unproven) judge another thing: two ratings that differ there disagree.
+    graded = models.BooleanField(
+        default=True,
+        help_text="On the true-to-false axis; off-axis entries (misleading, unproven) are not "
+        "steps from the others.",
+    )
 
     class Meta:
         ordering = ["order"]

@@ -98,26 +98,30 @@ def ratings_visible_to(user: Any, claim: Claim) -> list[Rating]:
 
 
 def rating_disagreement(claim: Claim, ratings: list[Rating] | None = None) -> bool:
-    """True when two ratings of the claim lie more than one step apart on the rating scale.
+    """True when the claim's ratings disagree: two graded ratings (on the true ... false axis)
+    more than one step apart, or two different ratings of which one is off that axis
+    (misleading, unproven: another kind of judgement, so never "close" to anything else).
 
-    Steps are positions in the scale ordered by RatingScale.order (gaps in `order` do not count).
-    Pass the ratings already loaded (with their scale) to save a query.
+    Steps are positions among the graded entries ordered by RatingScale.order (gaps in `order`
+    do not count). Pass the ratings already loaded (with their scale) to save a query.
     """
     if ratings is None:
-        orders = list(
-            Rating.objects.filter(claim_id=claim.pk).values_list("scale__order", flat=True)
+        rows = list(
+            Rating.objects.filter(claim_id=claim.pk).values_list("scale_id", "scale__graded")
         )
     else:
-        orders = [r.scale.order for r in ratings]
-    if len(set(orders)) < 2:
+        rows = [(r.scale_id, r.scale.graded) for r in ratings]
+    if len({scale_id for scale_id, _ in rows}) < 2:
         return False
+    if not all(graded for _, graded in rows):
+        return True
     position = {
-        order: i
-        for i, order in enumerate(
-            RatingScale.objects.order_by("order").values_list("order", flat=True)
+        scale_id: i
+        for i, scale_id in enumerate(
+            RatingScale.objects.filter(graded=True).order_by("order").values_list("pk", flat=True)
         )
     }
-    steps = [position[o] for o in orders]
+    steps = [position[scale_id] for scale_id, _ in rows]
     return max(steps) - min(steps) > 1
 
 

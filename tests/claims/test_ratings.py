@@ -270,6 +270,12 @@ def test_the_blind_selector_loads_ratings_in_a_fixed_number_of_queries(
         (["true", "mostly-true", "half-true"], True),
         (["mostly-false", "false"], False),
         (["true", "false"], True),
+        # Off the true ... false axis: a different kind of judgement, never one step away.
+        (["false", "misleading"], True),
+        (["misleading", "unproven"], True),
+        (["true", "unproven"], True),
+        (["misleading", "misleading"], False),
+        (["unproven", "unproven", "unproven"], False),
     ],
 )
 def test_disagreement_is_two_ratings_more_than_one_step_apart(
@@ -289,5 +295,14 @@ def test_disagreement_counts_steps_not_gaps_in_the_order(claim_in, make_user, sc
         RatingScale.objects.filter(pk=entry.pk).update(order=entry.order * 10)
     claim = claim_in(S.IN_REVIEW)
     for slug in ("true", "mostly-true"):
+        rating_submit(actor=make_user(FACT_CHECKER), claim=claim, scale=scale(slug), rationale="x")
+    assert rating_disagreement(claim) is False
+
+
+def test_an_entry_an_editor_marks_graded_counts_in_steps(claim_in, make_user, scale):
+    # The desk decides misleading sits on its axis, next to false: then they are one step apart.
+    RatingScale.objects.filter(slug="misleading").update(graded=True)
+    claim = claim_in(S.IN_REVIEW)
+    for slug in ("false", "misleading"):
         rating_submit(actor=make_user(FACT_CHECKER), claim=claim, scale=scale(slug), rationale="x")
     assert rating_disagreement(claim) is False
