@@ -34,6 +34,7 @@ run: $(VENV)/.installed-app
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	env -u DATABASE_URL -u REDIS_URL -u SECRET_KEY -u FACTCHECK_ENV $(BIN)/mypy
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format .

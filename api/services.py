@@ -221,7 +221,7 @@ def on_verdict_published(
     webhook_event_record(
         event=event,
         claim_id=claim_id,
-        data={"verdict": {**verdict_public(verdict), "is_correction": is_correction}},
+        data={"verdict": {**(verdict_public(verdict) or {}), "is_correction": is_correction}},
     )
 
 

@@ -457,6 +457,7 @@ class ContentDecoder:
     def _inflate(self, data: bytes) -> None:
         while data and not self._done:
             if self._z is None:
+                assert self._wbits is not None  # identity bodies never reach _inflate
                 self._z = zlib.decompressobj(self._wbits)
             budget = self.max_bytes - len(self._out) + 1  # one past the cap proves overflow
             out = self._z.decompress(data, budget)

@@ -44,6 +44,7 @@ from sources.models import (
     Source,
     SourceKind,
     SuggestionStatus,
+    SuggestionVerdict,
 )
 from sources.normalise import InvalidURL, normalise_url
 from sources.politeness import host_slot
@@ -868,7 +869,7 @@ def evidence_confirm_suggestion(*, actor: Any, suggestion: EvidenceSuggestion) -
     evidence = Evidence.objects.create(
         claim=locked.claim,
         source=capture.source,
-        relation=RELATION_FOR_VERDICT[locked.verdict],
+        relation=RELATION_FOR_VERDICT[SuggestionVerdict(locked.verdict)],
         capture=capture,
         passage_start=locked.passage_start,
         passage_end=locked.passage_end,
@@ -1032,6 +1033,7 @@ def evidence_recheck_capture(*, capture_id: int) -> list[RecheckAlert]:
         )
         if flagged.exists():
             continue
+        assert evidence.capture_id is not None  # pinned passages always name their capture
         with transaction.atomic():
             alert = RecheckAlert.objects.create(
                 claim=evidence.claim,

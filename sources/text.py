@@ -181,9 +181,9 @@ def decode_text(
     payload: bytes, header_charset: str | None = None, *, html: bool = False
 ) -> tuple[str, str]:
     """Decode ``payload`` to text, returning the text and the codec used."""
-    for bom, codec in _BOMS:
+    for bom, bom_codec in _BOMS:
         if payload.startswith(bom):
-            return payload[len(bom) :].decode(codec, errors="replace"), codec
+            return payload[len(bom) :].decode(bom_codec, errors="replace"), bom_codec
 
     candidates = [_codec(header_charset)]
     if html:

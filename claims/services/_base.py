@@ -15,9 +15,9 @@ from factcheck.errors import DomainError
 from sources.models import Evidence
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractUser
+    from django.contrib.auth.models import User
 
-    Actor = AbstractUser
+    Actor = User
 else:
     Actor = Any
 

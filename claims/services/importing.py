@@ -194,6 +194,7 @@ def _complete_waiting_articles(capture_id: int) -> list[int]:
     )
     for article in waiting:
         capture = article.import_capture
+        assert capture is not None  # the filter matched on it
         if capture.state in (CaptureState.FAILED, CaptureState.BLOCKED):
             article.import_state = ArticleImportState.FAILED
             article.import_error = capture.failure_reason[:500]

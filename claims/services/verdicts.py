@@ -25,7 +25,7 @@ from claims.signals import send_on_commit, verdict_published
 from factcheck.audit import audit_record
 from factcheck.errors import DomainError
 
-CONCLUSION_MAX = VerdictVersion._meta.get_field("conclusion").max_length
+CONCLUSION_MAX: int = VerdictVersion._meta.get_field("conclusion").max_length or 0
 
 
 def verdict_snapshot(verdict: VerdictVersion, evidence_ids: Iterable[int]) -> dict[str, Any]:
