@@ -6,9 +6,10 @@ Two kinds:
   written (post_save/post_delete/m2m_changed of those models, and every audit event, which each
   service writes in its transaction, also for `.update()` writes). It is replaced at once and
   again on commit, so a reader that raced the transaction cannot keep an old page under the new
-  token. A response's ETag is an HMAC of (token, path with query, caller) under SECRET_KEY, so
-  the 304 path reads one cache key and no database row, and ETags cannot be forged for other
-  URLs or callers. Polled endpoints (claims list, claim status, ClaimReview) use it.
+  token. A response's ETag is an HMAC of (token, URL, caller, the settings the body shows)
+  under SECRET_KEY, so the 304 path reads one cache key and no database row, and ETags cannot
+  be forged for other URLs or callers. Polled endpoints (claims list, claim status, ClaimReview)
+  use it.
 * A hash of the body, for the rest: computed after rendering, so always exact, saving bandwidth
   but not work.
 
@@ -71,6 +72,15 @@ def caller_scope(request: Any) -> str:
     return "anon"
 
 
+def _shown_settings() -> str:
+    """The settings that polled bodies show or obey. The data version outlives a restart (it is
+    in Redis), so a changed public URL or page size must change the ETags by itself."""
+    return (
+        f"{settings.FACTCHECK_PUBLIC_URL}|{settings.FACTCHECK_ORGANISATION}|"
+        f"{settings.API_PAGE_SIZE}|{settings.API_MAX_PAGE_SIZE}"
+    )
+
+
 def _strip(tag: str) -> str:
     tag = tag.strip()
     if tag.startswith("W/"):
@@ -98,8 +108,8 @@ class VersionValidator:
     @classmethod
     def for_request(cls, request: Any) -> VersionValidator:
         token, written = data_version(request)
-        where = f"{request.get_host()}{request.get_full_path()}"
-        message = f"{token}|{where}|{caller_scope(request)}".encode()
+        where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        message = f"{token}|{where}|{caller_scope(request)}|{_shown_settings()}".encode()
         digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
         return cls(etag=digest[:32], last_write=written)
 
@@ -107,6 +117,18 @@ class VersionValidator:
     def last_modified(self) -> int | None:
         second = int(self.last_write)
         return second if time.time() >= second + 1 else None
+
+    def etag_matches(self, request: Any) -> bool:
+        """If-None-Match names this ETag itself (not `*`).
+
+        The ETag is given out only with a 200 and is bound to the data version, the URL and the
+        caller, so a match proves this caller may see this URL as it is now: it may be answered
+        with a 304 before looking anything up. `*` and If-Modified-Since prove nothing of the
+        kind (anyone can send them) and are answered by not_modified() once the view knows the
+        caller may see the object, or a 304 for a hidden claim would tell that it exists.
+        """
+        header = request.META.get("HTTP_IF_NONE_MATCH")
+        return bool(header) and any(_strip(part) == self.etag for part in header.split(","))
 
     def not_modified(self, request: Any) -> bool:
         match = _matches(request, self.etag)

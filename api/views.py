@@ -214,16 +214,17 @@ class ClaimStatusView(APIView):
     )
     def get(self, request: Any, pk: int) -> Any:
         validator = VersionValidator.for_request(request)
-        if validator.not_modified(request):
+        if validator.etag_matches(request):
             return validator.not_modified_response()
-        if (cached := validator.cached_body()) is not None:
-            return validator.apply(HttpResponse(cached, content_type=JSON))
-        row = claims_visible_to(request.user).filter(pk=pk).values(*rep.STATUS_ROW_FIELDS).first()
-        if row is None:
-            raise NotFound(f"No claim {pk} that you may see.")
-        response = json_response(rep.claim_status(row))
-        validator.store_body(response.content)
-        return validator.apply(response)
+        if (body := validator.cached_body()) is None:
+            row = claims_visible_to(request.user).filter(pk=pk).values(*rep.STATUS_ROW_FIELDS)
+            if (row := row.first()) is None:
+                raise NotFound(f"No claim {pk} that you may see.")
+            body = json_response(rep.claim_status(row)).content
+            validator.store_body(body)
+        if validator.not_modified(request):  # `*` or If-Modified-Since, now that it is visible
+            return validator.not_modified_response()
+        return validator.apply(HttpResponse(body, content_type=JSON))
 
 
 class ClaimTransitionView(APIView):
@@ -390,12 +391,14 @@ class ClaimReviewView(APIView):
     )
     def get(self, request: Any, pk: int) -> Any:
         validator = VersionValidator.for_request(request)
-        if validator.not_modified(request):
+        if validator.etag_matches(request):
             return validator.not_modified_response()
         claim = selectors.published_claims_for_claimreview().filter(pk=pk).first()
         verdict = selectors.latest_verdicts_of([pk]).get(pk) if claim else None
         if verdict is None:
             raise NotFound(f"Claim {pk} has no published verdict.")
+        if validator.not_modified(request):  # `*` or If-Modified-Since, now that it exists
+            return validator.not_modified_response()
         response = json_response(claimreview_for(claim, verdict))
         response["Content-Type"] = "application/ld+json"
         return validator.apply(response)

@@ -110,3 +110,45 @@ def test_body_etags_on_details(editor_client, claim):
     assert editor_client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
     claim_update(actor=editor_client.user, claim=claim, expected_version=1, claimant="Someone")
     assert editor_client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_a_new_public_url_turns_the_poll_into_a_fresh_200(client_for, claim_in, settings):
+    published = claim_in(ClaimState.PUBLISHED)
+    client = client_for("anonymous")
+    url = f"/api/v1/claims/{published.pk}/status/"
+    etag = client.get(url)["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+    # The data version lives in Redis and outlives the restart that a new setting needs.
+    settings.FACTCHECK_PUBLIC_URL = "https://verdicts.example.net"
+    fresh = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert fresh.status_code == 200
+    assert fresh.json()["public_url"] == f"https://verdicts.example.net/verdicts/{published.pk}/"
+
+
+@pytest.mark.parametrize("role", ["anonymous", "consumer"])
+@pytest.mark.parametrize("path", ["/api/v1/claims/{}/status/", "/api/v1/claims/{}/claimreview/"])
+def test_a_hidden_claim_is_404_not_304_whatever_the_validators(client_for, claim_in, role, path):
+    hidden = claim_in(ClaimState.RESEARCHING, verdict=True)
+    url = path.format(hidden.pk)
+    desk_etag = client_for("editor").get(url)["ETag"] if path.endswith("status/") else '"0123abcd"'
+    client = client_for(role)
+    for validators in (
+        {"HTTP_IF_NONE_MATCH": "*"},
+        {"HTTP_IF_NONE_MATCH": '"0123456789abcdef0123456789abcdef"'},
+        {"HTTP_IF_NONE_MATCH": desk_etag},  # a real tag, but the desk's
+        {"HTTP_IF_MODIFIED_SINCE": http_date(time.time() + 3600)},
+    ):
+        response = client.get(url, **validators)
+        assert response.status_code == 404, validators
+        assert response.json()["error"]["code"] == "not_found"
+
+
+def test_a_visible_claim_answers_star_and_if_modified_since_with_a_304(client_for, claim_in):
+    published = claim_in(ClaimState.PUBLISHED)
+    client = client_for("consumer")
+    url = f"/api/v1/claims/{published.pk}/status/"
+    assert client.get(url, HTTP_IF_NONE_MATCH="*").status_code == 304
+    later = http_date(time.time() + 3600)
+    time.sleep(1.05)  # Last-Modified is compared once the second of the last write is over
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=later).status_code == 304
