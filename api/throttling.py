@@ -11,12 +11,19 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from rest_framework.throttling import BaseThrottle
 
 from api.conditional import VERSION_KEY
 
 PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+# One round trip: count the request, start the window on its first hit, read the data version.
+COUNT_AND_READ_VERSION = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return {count, redis.call('GET', KEYS[2])}
+"""
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
@@ -30,17 +37,13 @@ def _hit(key: str, window: int, request: Any) -> int:
     With Redis, the same round trip also reads the API's data version (api.conditional) and
     leaves it on the request, so a polled endpoint's 304 costs one round trip in all.
     """
-    client = getattr(cache, "_cache", None)
-    if client is not None and hasattr(client, "get_client"):  # django's RedisCache
-        redis = client.get_client(key, write=True)
-        full_key = cache.make_and_validate_key(key)
-        pipe = redis.pipeline(transaction=False)
-        pipe.incr(full_key)
-        pipe.expire(full_key, window + 1, nx=True)
-        pipe.get(cache.make_and_validate_key(VERSION_KEY))
-        count, _, version = pipe.execute()
-        if version is not None:
-            request._api_data_version = client._serializer.loads(version)
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    client: Any = getattr(backend, "_cache", None)
+    if hasattr(client, "run_script"):  # api.cache.RedisCache
+        keys = [backend.make_key(key), backend.make_key(VERSION_KEY)]
+        count, *version = client.run_script(COUNT_AND_READ_VERSION, keys, [window + 1])
+        if version and version[0] is not None:
+            request._api_data_version = client._serializer.loads(version[0])
         return int(count)
     if cache.add(key, 1, timeout=window + 1):
         return 1

@@ -257,7 +257,7 @@ if _cache_url and urlsplit(_cache_url).scheme not in {"redis", "rediss"}:
     raise ImproperlyConfigured("REDIS_URL is malformed: expected redis://host:port/db")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "api.cache.RedisCache",  # Django's, keeping its redis-py client
         "LOCATION": _cache_url,
         "KEY_PREFIX": "desk",
         "TIMEOUT": None,
