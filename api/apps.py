@@ -2,8 +2,10 @@
 
 from django.apps import AppConfig
 
-# Rows whose change may change an API response (see api.conditional).
+# Rows whose change may change an API response (see api.conditional); tokens and users also
+# because the polled 304 trusts what a process read of them only while the version holds.
 VERSIONED_MODELS = (
+    "api.ApiToken",
     "claims.Article",
     "claims.Claim",
     "claims.RatingScale",

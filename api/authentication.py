@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework import authentication, exceptions
+from rest_framework import HTTP_HEADER_ENCODING, authentication, exceptions
 
 from api.models import ApiToken
 
@@ -22,38 +23,107 @@ def token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
+def bearer_token(request: Any) -> str | None:
+    """The raw token of `Authorization: Bearer <token>`; None without a Bearer header.
+
+    DRF's get_authorization_header, read from META rather than request.headers, which would
+    copy every header of the request first.
+    """
+    header = request.META.get("HTTP_AUTHORIZATION", b"")
+    if isinstance(header, str):
+        header = header.encode(HTTP_HEADER_ENCODING)
+    header = header.split()
+    if not header or header[0].lower() != KEYWORD.lower().encode():
+        return None
+    if len(header) != 2:
+        raise exceptions.AuthenticationFailed(
+            "Malformed Authorization header: send `Authorization: Bearer <token>`."
+        )
+    try:
+        return header[1].decode("ascii")
+    except UnicodeDecodeError:
+        raise exceptions.AuthenticationFailed("The token contains invalid characters.") from None
+
+
+def active_token(key_hash: str) -> ApiToken | None:
+    """The token with its owner, or None when it is unknown, revoked or its owner inactive."""
+    token = (
+        ApiToken.objects.select_related("owner")
+        .filter(key_hash=key_hash, revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.owner.is_active:
+        return None
+    return token
+
+
+def note_use(token_id: int, last_used: dt.datetime | None) -> dt.datetime | None:
+    """Record that the token was used (a write at most once a minute); its last_used now."""
+    now = timezone.now()
+    if last_used is None or now - last_used >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token_id).update(last_used=now)
+        return now
+    return last_used
+
+
 class ApiTokenAuthentication(authentication.BaseAuthentication):
     """`Authorization: Bearer <token>`; a revoked, unknown or malformed token is a 401."""
 
     def authenticate(self, request: Any) -> tuple[Any, ApiToken] | None:
-        header = authentication.get_authorization_header(request).split()
-        if not header or header[0].lower() != KEYWORD.lower().encode():
+        raw = bearer_token(request)
+        if raw is None:
             return None
-        if len(header) != 2:
-            raise exceptions.AuthenticationFailed(
-                "Malformed Authorization header: send `Authorization: Bearer <token>`."
-            )
-        try:
-            raw = header[1].decode("ascii")
-        except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed(
-                "The token contains invalid characters."
-            ) from None
-        token = (
-            ApiToken.objects.select_related("owner")
-            .filter(key_hash=token_hash(raw), revoked_at__isnull=True)
-            .first()
-        )
-        if token is None or not token.owner.is_active:
+        token = active_token(token_hash(raw))
+        if token is None:
             raise exceptions.AuthenticationFailed("Unknown or revoked token.")
-        now = timezone.now()
-        if token.last_used is None or now - token.last_used >= LAST_USED_RESOLUTION:
-            ApiToken.objects.filter(pk=token.pk).update(last_used=now)
-            token.last_used = now
+        token.last_used = note_use(token.pk, token.last_used)
         return token.owner, token
 
     def authenticate_header(self, request: Any) -> str:
         return f'{KEYWORD} realm="api"'
+
+
+# Tokens this process has read, for the polled 304 (api.polling), which should cost no query.
+# An entry holds the data version it was read at and is trusted only while that version is
+# current: revoking a token or any write to a user replaces it (api.apps.VERSIONED_MODELS).
+KNOWN_TOKENS_MAX = 10_000
+
+
+@dataclass(frozen=True)
+class KnownToken:
+    token_id: int
+    owner_id: int
+    last_used: dt.datetime | None
+    version: str
+
+
+_known_tokens: dict[str, KnownToken] = {}
+
+
+def known_token(key_hash: str) -> KnownToken | None:
+    """What this process last read of an active token, at whatever data version it was."""
+    return _known_tokens.get(key_hash)
+
+
+def read_token(key_hash: str, version: str) -> KnownToken | None:
+    """Read the token from the database and remember it as of `version`, a data version read
+    before this query: a write racing the query replaces the version on commit, so an entry
+    read from the old row is not trusted again."""
+    token = active_token(key_hash)
+    if token is None:
+        _known_tokens.pop(key_hash, None)
+        return None
+    if len(_known_tokens) >= KNOWN_TOKENS_MAX:
+        _known_tokens.clear()
+    known = KnownToken(token.pk, token.owner_id, token.last_used, version)
+    _known_tokens[key_hash] = known
+    return known
+
+
+def note_known_use(key_hash: str, known: KnownToken) -> None:
+    last_used = note_use(known.token_id, known.last_used)
+    if last_used is not known.last_used:
+        _known_tokens[key_hash] = replace(known, last_used=last_used)
 
 
 class CsrfSessionAuthentication(authentication.SessionAuthentication):

@@ -7,9 +7,9 @@ Two kinds:
   service writes in its transaction, also for `.update()` writes). It is replaced at once and
   again on commit, so a reader that raced the transaction cannot keep an old page under the new
   token. A response's ETag is an HMAC of (token, URL, caller, the settings the body shows)
-  under SECRET_KEY, so the 304 path reads one cache key and no database row, and ETags cannot
-  be forged for other URLs or callers. Polled endpoints (claims list, claim status, ClaimReview)
-  use it.
+  under SECRET_KEY, so ETags cannot be forged for other URLs or callers, and the 304 path reads
+  one cache key and no database row (api.polling answers it in a middleware, before the view).
+  Polled endpoints (claims list, claim status, ClaimReview) use it.
 * A hash of the body, for the rest: computed after rendering, so always exact, saving bandwidth
   but not work.
 
@@ -55,13 +55,16 @@ def _write_version() -> tuple[str, float]:
 def data_version(request: Any = None) -> tuple[str, float]:
     """(token, time of the last write); made on first use (e.g. after a cache flush).
 
-    The throttle reads it in its own round trip to Redis and leaves it on the request.
+    Read once per request: the throttle reads it in its own round trip to Redis and leaves it
+    on the request, as this does when it reads it itself.
     """
     value = getattr(request, "_api_data_version", None)
     if value is None:
         value = cache.get(VERSION_KEY)
-    if value is None:
-        value = _write_version()
+        if value is None:
+            value = _write_version()
+        if request is not None:
+            request._api_data_version = value
     return value
 
 
@@ -106,10 +109,11 @@ class VersionValidator:
     last_write: float
 
     @classmethod
-    def for_request(cls, request: Any) -> VersionValidator:
+    def for_request(cls, request: Any, scope: str | None = None) -> VersionValidator:
+        """`scope` is caller_scope(request), for callers that know it without request.user."""
         token, written = data_version(request)
         where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        message = f"{token}|{where}|{caller_scope(request)}|{_shown_settings()}".encode()
+        message = f"{token}|{where}|{scope or caller_scope(request)}|{_shown_settings()}".encode()
         digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
         return cls(etag=digest[:32], last_write=written)
 

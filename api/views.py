@@ -18,6 +18,7 @@ from api.conditional import VersionValidator, body_etag
 from api.filters import LIST_PARAMETERS, ClaimFilter, apply_filters, reject_unknown_parameters
 from api.pagination import orderings, paginate
 from api.permissions import IsDeskMember, ReadsOpenWritesForDesk
+from api.polling import PolledView
 from api.responses import (
     CONDITIONAL_HEADERS,
     ETAG_ONLY,
@@ -92,7 +93,7 @@ def _user(username: str | None) -> Any:
     return user
 
 
-class ClaimList(APIView):
+class ClaimList(PolledView):
     """GET: claims you may see, newest change first. POST: a new claim (desk)."""
 
     permission_classes = [ReadsOpenWritesForDesk]
@@ -200,7 +201,7 @@ class ClaimDetailView(APIView):
         return json_response(_claim_detail_body(request, claim))
 
 
-class ClaimStatusView(APIView):
+class ClaimStatusView(PolledView):
     """The light, polled view of a claim."""
 
     @extend_schema(
@@ -376,7 +377,7 @@ class ClaimSourcesView(APIView):
         return json_response(rep.evidence_item(evidence), status=201)
 
 
-class ClaimReviewView(APIView):
+class ClaimReviewView(PolledView):
     @extend_schema(
         operation_id="claims_claimreview",
         summary="ClaimReview JSON-LD of a published claim",
@@ -404,7 +405,7 @@ class ClaimReviewView(APIView):
         return validator.apply(response)
 
 
-class ClaimReviewFeed(APIView):
+class ClaimReviewFeed(PolledView):
     @extend_schema(
         operation_id="claimreview_list",
         summary="ClaimReview feed",
