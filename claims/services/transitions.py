@@ -7,6 +7,8 @@ a state change on commit (claims.signals). Publishing and corrections live in ve
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import transaction
 
@@ -23,6 +25,39 @@ from claims.services.editing import comment_create
 from claims.services.verdicts import discard_draft_verdict
 from factcheck.errors import DomainError
 from factcheck.roles import is_editor, is_fact_checker
+
+
+def _move(
+    actor: Actor,
+    claim: Claim,
+    locked: Claim,
+    *,
+    action: str,
+    to: str | None = None,
+    note: str = "",
+    extra: dict[str, Any] | None = None,
+    **changes: Any,
+) -> Claim:
+    """Change the locked claim (its state `to`, and `changes`), save it with its audit event and
+    state-change announcement, and copy it back onto the caller's instance."""
+    before = claim_snapshot(locked)
+    fields = list(changes)
+    if to is not None:
+        locked.state = to
+        fields.insert(0, "state")
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    record_change(
+        actor=actor,
+        claim=locked,
+        before=before,
+        action=action,
+        fields=fields,
+        note=note,
+        extra=extra,
+    )
+    sync_instance(claim, locked)
+    return claim
 
 
 def _check_assignee(actor: Actor, assignee: Actor) -> None:
@@ -45,13 +80,7 @@ def claim_assign(
     if locked.assignee_id == assignee.pk:
         sync_instance(claim, locked)
         return claim
-    before = claim_snapshot(locked)
-    locked.assignee = assignee
-    record_change(
-        actor=actor, claim=locked, before=before, action="claim.assigned", fields=["assignee"]
-    )
-    sync_instance(claim, locked)
-    return claim
+    return _move(actor, claim, locked, action="claim.assigned", assignee=assignee)
 
 
 @transaction.atomic
@@ -68,18 +97,14 @@ def claim_start_research(
     )
     target = assignee or locked.assignee or actor
     _check_assignee(actor, target)
-    before = claim_snapshot(locked)
-    locked.state = ClaimState.RESEARCHING
-    locked.assignee = target
-    record_change(
-        actor=actor,
-        claim=locked,
-        before=before,
+    return _move(
+        actor,
+        claim,
+        locked,
         action="claim.research_started",
-        fields=["state", "assignee"],
+        to=ClaimState.RESEARCHING,
+        assignee=target,
     )
-    sync_instance(claim, locked)
-    return claim
 
 
 @transaction.atomic
@@ -90,17 +115,7 @@ def claim_submit_for_review(
     locked = begin(
         actor=actor, claim=claim, action="submit_for_review", expected_version=expected_version
     )
-    before = claim_snapshot(locked)
-    locked.state = ClaimState.IN_REVIEW
-    record_change(
-        actor=actor,
-        claim=locked,
-        before=before,
-        action="claim.submitted_for_review",
-        fields=["state"],
-    )
-    sync_instance(claim, locked)
-    return claim
+    return _move(actor, claim, locked, action="claim.submitted_for_review", to=ClaimState.IN_REVIEW)
 
 
 def _rating_count(claim: Claim) -> int:
@@ -127,18 +142,14 @@ def claim_request_approval(
             f"A claim needs {required} independent ratings before an editor approves it.",
             fields={"ratings": [f"{count} of {required}"]},
         )
-    before = claim_snapshot(locked)
-    locked.state = ClaimState.AWAITING_APPROVAL
-    record_change(
-        actor=actor,
-        claim=locked,
-        before=before,
+    return _move(
+        actor,
+        claim,
+        locked,
         action="claim.approval_requested",
-        fields=["state"],
+        to=ClaimState.AWAITING_APPROVAL,
         note=f"{count} of {required} ratings",
     )
-    sync_instance(claim, locked)
-    return claim
 
 
 def advance_when_rated(*, actor: Actor, claim: Claim) -> bool:
@@ -174,23 +185,19 @@ def claim_send_back(
     workflow_comment = required_text(
         comment, "comment", "Sending a claim back needs a comment saying what is missing."
     )
-    before = claim_snapshot(locked)
     note = comment_create(
         claim=locked, author=actor, kind=CommentKind.SEND_BACK, body=workflow_comment
     )
     discard_draft_verdict(actor=actor, claim=locked)
-    locked.state = ClaimState.RESEARCHING
-    record_change(
-        actor=actor,
-        claim=locked,
-        before=before,
+    return _move(
+        actor,
+        claim,
+        locked,
         action="claim.sent_back",
-        fields=["state"],
+        to=ClaimState.RESEARCHING,
         note=workflow_comment,
         extra={"comment": note.pk},
     )
-    sync_instance(claim, locked)
-    return claim
 
 
 @transaction.atomic
@@ -200,20 +207,16 @@ def claim_dismiss(
     """new -> dismissed (not check-worthy), by an editor, with the reason."""
     locked = begin(actor=actor, claim=claim, action="dismiss", expected_version=expected_version)
     reason = required_text(reason, "reason", "Dismissing a claim needs a reason.")
-    before = claim_snapshot(locked)
     note = comment_create(claim=locked, author=actor, kind=CommentKind.DISMISSAL, body=reason)
-    locked.state = ClaimState.DISMISSED
-    record_change(
-        actor=actor,
-        claim=locked,
-        before=before,
+    return _move(
+        actor,
+        claim,
+        locked,
         action="claim.dismissed",
-        fields=["state"],
+        to=ClaimState.DISMISSED,
         note=reason,
         extra={"comment": note.pk},
     )
-    sync_instance(claim, locked)
-    return claim
 
 
 @transaction.atomic
@@ -223,20 +226,16 @@ def claim_restore(
     """dismissed -> new, by an editor; the reason is optional."""
     reason = (reason or "").strip()
     locked = begin(actor=actor, claim=claim, action="restore", expected_version=expected_version)
-    before = claim_snapshot(locked)
     extra = {}
     if reason:
         note = comment_create(claim=locked, author=actor, kind=CommentKind.RESTORE, body=reason)
         extra["comment"] = note.pk
-    locked.state = ClaimState.NEW
-    record_change(
-        actor=actor,
-        claim=locked,
-        before=before,
+    return _move(
+        actor,
+        claim,
+        locked,
         action="claim.restored",
-        fields=["state"],
+        to=ClaimState.NEW,
         note=reason,
         extra=extra,
     )
-    sync_instance(claim, locked)
-    return claim
