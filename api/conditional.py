@@ -20,11 +20,13 @@ over If-Modified-Since anyway).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import time
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -76,12 +78,33 @@ def caller_scope(request: Any) -> str:
 
 
 def _shown_settings() -> str:
-    """The settings that polled bodies show or obey. The data version outlives a restart (it is
-    in Redis), so a changed public URL or page size must change the ETags by itself."""
+    """The settings and code that polled bodies depend on. The data version outlives a restart
+    (it is in Redis), so a changed public URL, page size or release (a deploy that changes what
+    a response looks like) must change the ETags by itself."""
     return (
         f"{settings.FACTCHECK_PUBLIC_URL}|{settings.FACTCHECK_ORGANISATION}|"
-        f"{settings.API_PAGE_SIZE}|{settings.API_MAX_PAGE_SIZE}"
+        f"{settings.API_PAGE_SIZE}|{settings.API_MAX_PAGE_SIZE}|{release()}"
     )
+
+
+def release() -> str:
+    """FACTCHECK_RELEASE when the deploy names one, else a digest of the code this process runs."""
+    return settings.FACTCHECK_RELEASE or _code_digest()
+
+
+@functools.cache
+def _code_digest() -> str:
+    root = Path(settings.BASE_DIR)
+    files = sorted(
+        path
+        for folder in ("api", "claims", "factcheck", "sources", "templates")
+        for path in (root / folder).rglob("*")
+        if path.suffix in (".py", ".html") and path.is_file()
+    )
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def _strip(tag: str) -> str:

@@ -349,6 +349,9 @@ CELERY_BEAT_SCHEDULE["requeue-stale-webhook-deliveries"] = {
 # The desk ----------------------------------------------------------------------------------------
 FACTCHECK_ORGANISATION = env("FACTCHECK_ORGANISATION") or "Fact-checking desk"
 FACTCHECK_PUBLIC_URL = (env("FACTCHECK_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/")
+# The deployed release (e.g. the commit id), bound into the API's ETags so that a deploy that
+# changes a response's shape is never answered with an old 304; empty: a digest of the code.
+FACTCHECK_RELEASE = (env("FACTCHECK_RELEASE") or "").strip()
 # How many independent ratings a claim needs before it can await an editor's approval.
 RATINGS_REQUIRED = _int("RATINGS_REQUIRED", 2)
 

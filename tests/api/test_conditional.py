@@ -127,6 +127,32 @@ def test_a_new_public_url_turns_the_poll_into_a_fresh_200(client_for, claim_in, 
 
 
 @pytest.mark.parametrize("role", ["anonymous", "consumer"])
+def test_a_new_release_turns_the_poll_into_a_fresh_200(client_for, claim_in, settings, role):
+    published = claim_in(ClaimState.PUBLISHED)
+    client = client_for(role)
+    url = "/api/v1/claims/?state=published"
+    settings.FACTCHECK_RELEASE = "2026.11.1"
+    etag = client.get(url)["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    # A deploy may change what a body looks like while no row changed: no old 304 after it.
+    settings.FACTCHECK_RELEASE = "2026.11.2"
+    fresh = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert fresh.status_code == 200
+    assert [c["id"] for c in fresh.json()["results"]] == [published.pk]
+    assert fresh["ETag"] != etag
+
+
+def test_without_a_named_release_the_code_is_the_release(settings):
+    from api.conditional import release
+
+    settings.FACTCHECK_RELEASE = ""
+    digest = release()
+    assert len(digest) == 16 and set(digest) <= set("0123456789abcdef")
+    settings.FACTCHECK_RELEASE = "abc123"
+    assert release() == "abc123"
+
+
+@pytest.mark.parametrize("role", ["anonymous", "consumer"])
 @pytest.mark.parametrize("path", ["/api/v1/claims/{}/status/", "/api/v1/claims/{}/claimreview/"])
 def test_a_hidden_claim_is_404_not_304_whatever_the_validators(client_for, claim_in, role, path):
     hidden = claim_in(ClaimState.RESEARCHING, verdict=True)
