@@ -33,6 +33,7 @@ from claims.models import (
     Qualifier,
     RatingScale,
     Scale,
+    VerdictVersion,
 )
 from factcheck.errors import DomainError
 from factcheck.roles import is_editor
@@ -332,6 +333,10 @@ class CommentForm(forms.Form):
 
 
 # One entry per POST endpoint of the claim page: its form and the service call it makes. ---------
+
+
+# Actions that withdraw an approved, unpublished verdict when they change something.
+WITHDRAWS_APPROVAL = frozenset({"edit", "rate"})
 
 
 @dataclass(frozen=True)
@@ -715,6 +720,8 @@ def claim_action(request: HttpRequest, claim_id: int, action: str) -> HttpRespon
         RatingScale.objects.filter(active=True).order_by("order"),
     )
     error = None
+    drafts = VerdictVersion.objects.filter(claim_id=claim.pk, published_at__isnull=True)
+    had_draft = action in WITHDRAWS_APPROVAL and drafts.exists()
     if form.is_valid():
         try:
             spec.run(request.user, claim, form.cleaned_data)
@@ -725,6 +732,12 @@ def claim_action(request: HttpRequest, claim_id: int, action: str) -> HttpRespon
             status = STATUS_OF[exc.code]
         else:
             messages.success(request, spec.done)
+            if had_draft and not drafts.exists():
+                messages.warning(
+                    request,
+                    "This change withdrew the approved verdict: an editor must approve it again "
+                    "before it can be published.",
+                )
             target = reverse("claims:detail", args=[claim.pk])
             return redirect(target + (f"#{spec.anchor}" if spec.anchor else ""))
     else:

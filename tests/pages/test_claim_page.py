@@ -126,6 +126,38 @@ def test_ratings_are_blind_until_you_rate(client_for, fact_checker, make_user, c
     assert "The figure is 1,000 rounded up from 870." in after
 
 
+def test_revising_a_rating_after_approval_says_the_approval_was_withdrawn(
+    client_for, claim_in, scale
+):
+    claim = claim_in(ClaimState.AWAITING_APPROVAL, ratings=2, verdict=True)
+    mine = claim.ratings.order_by("pk").first()
+    client = client_for(mine.reviewer)
+    response = client.post(
+        action(claim, "rate"),
+        {
+            "rate-expected_revision": mine.revision,
+            "rate-scale": scale("false").pk,
+            "rate-rationale": "The revised customs series shows a fall.",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Your rating is saved." in page
+    assert "This change withdrew the approved verdict" in page
+    assert not VerdictVersion.objects.filter(claim=claim).exists()
+    # Saving the same rating again changes nothing and says nothing about a verdict.
+    again = client.post(
+        action(claim, "rate"),
+        {
+            "rate-expected_revision": mine.revision + 1,
+            "rate-scale": scale("false").pk,
+            "rate-rationale": "The revised customs series shows a fall.",
+        },
+        follow=True,
+    ).content.decode()
+    assert "Your rating is saved." in again and "withdrew the approved verdict" not in again
+
+
 def test_a_refused_transition_is_a_message_at_the_top_not_a_500(client_for, fact_checker, claim_in):
     claim = claim_in(ClaimState.IN_REVIEW, assignee=fact_checker, ratings=1)
     response = client_for(fact_checker).post(
