@@ -335,10 +335,6 @@ class CommentForm(forms.Form):
 # One entry per POST endpoint of the claim page: its form and the service call it makes. ---------
 
 
-# Actions that withdraw an approved, unpublished verdict when they change something.
-WITHDRAWS_APPROVAL = frozenset({"edit", "rate"})
-
-
 @dataclass(frozen=True)
 class ClaimAction:
     form: type[forms.Form]
@@ -721,7 +717,7 @@ def claim_action(request: HttpRequest, claim_id: int, action: str) -> HttpRespon
     )
     error = None
     drafts = VerdictVersion.objects.filter(claim_id=claim.pk, published_at__isnull=True)
-    had_draft = action in WITHDRAWS_APPROVAL and drafts.exists()
+    had_draft = claim.state == ClaimState.AWAITING_APPROVAL and drafts.exists()
     if form.is_valid():
         try:
             spec.run(request.user, claim, form.cleaned_data)
@@ -732,7 +728,9 @@ def claim_action(request: HttpRequest, claim_id: int, action: str) -> HttpRespon
             status = STATUS_OF[exc.code]
         else:
             messages.success(request, spec.done)
-            if had_draft and not drafts.exists():
+            # Still awaiting approval but the draft is gone: the services withdrew the approval
+            # (publishing and sending back end it by moving the claim on).
+            if had_draft and claim.state == ClaimState.AWAITING_APPROVAL and not drafts.exists():
                 messages.warning(
                     request,
                     "This change withdrew the approved verdict: an editor must approve it again "

@@ -137,7 +137,11 @@ def discard_draft_verdict(*, actor: Actor, claim: Claim, note: str = "") -> Verd
 
     Also called when a rating or the claim's content changes after the verdict was approved: the
     approval was given on what the claim and its ratings were then, so it must be given again.
+    A draft exists only while the claim awaits approval (approving needs that state; sending
+    back and publishing end it), so in any other state there is nothing to look for.
     """
+    if claim.state != ClaimState.AWAITING_APPROVAL:
+        return None
     draft = _draft(claim)
     if draft is None:
         return None
