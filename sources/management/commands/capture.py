@@ -10,6 +10,7 @@ named, and nothing is queued. The exit status is 0 only when every capture ended
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 import time
@@ -153,7 +154,7 @@ class Command(BaseCommand):
         ids = list(dict.fromkeys(capture.pk for capture in captures))
         fresh = Capture.objects.select_related("source").in_bulk(ids)
         if wait:
-            stream = self.stderr if len(ids) > 1 else _Silent()
+            stream = self.stderr if len(ids) > 1 else io.StringIO()  # no bar for one capture
             settling = self._settling(fresh, time.monotonic() + timeout)
             for _ in progress(settling, total=len(ids), label="captures", stream=stream):
                 pass
@@ -168,13 +169,3 @@ class Command(BaseCommand):
             fresh.update(Capture.objects.select_related("source").in_bulk(waiting))
             yield from (pk for pk in waiting if not fresh[pk].is_pending)
             waiting = [pk for pk in waiting if fresh[pk].is_pending]
-
-
-class _Silent:
-    """A stream that drops what it is given (one capture needs no progress bar)."""
-
-    def write(self, text: str) -> None:
-        pass
-
-    def flush(self) -> None:
-        pass
