@@ -20,8 +20,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "actor_name", "action", "object_repr", "claim"]
+    list_display = ["created_at", "actor_name", "action", "object_repr", "claim", "request_id"]
     list_filter = ["action", "system_actor", "object_type"]
-    search_fields = ["action", "object_repr", "actor__username", "system_actor", "note"]
+    search_fields = ["action", "object_repr", "actor_name", "note", "=request_id"]
     list_select_related = ["actor", "claim"]
     date_hierarchy = "created_at"

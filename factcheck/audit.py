@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models.signals import post_save
 
 from factcheck.models import AuditEvent
+from factcheck.request_id import current_request_id
 
 
 def audit_record(
@@ -62,14 +63,16 @@ def _event(
     after: dict[str, Any] | None,
     note: str,
 ) -> AuditEvent:
-    if actor is None and not system_actor:
-        raise ValueError("an audit event needs a user or a named system process")
     if claim is None and obj._meta.label == "claims.Claim":
         claim = obj
     person = getattr(actor, "is_authenticated", False)
+    if not person and not system_actor:
+        raise ValueError("an audit event needs a user or a named system process")
     return AuditEvent(
         actor=actor if person else None,
         system_actor="" if person else system_actor,
+        actor_name=actor.get_username() if person else system_actor,
+        request_id=current_request_id(),
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),

@@ -27,6 +27,11 @@ class AuditEvent(models.Model):
     )
     # A named system process (e.g. "capture-worker") when no person acted.
     system_actor = models.CharField(max_length=64, blank=True)
+    # Who acted, as text (the username or the system process), written with the event: the history
+    # keeps the name after the account is renamed, deactivated or deleted (actor becomes NULL).
+    actor_name = models.CharField(max_length=150)
+    # The request that wrote it (factcheck.request_id): one submission's events belong together.
+    request_id = models.UUIDField(null=True, blank=True, db_index=True)
     action = models.CharField(max_length=64, db_index=True)
     # The object's model label ("claims.claim"): a plain string, so no cached content-type ids.
     object_type = models.CharField(max_length=64)
@@ -52,16 +57,14 @@ class AuditEvent(models.Model):
             models.Index(fields=["claim", "created_at"], name="audit_claim_time_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(actor__isnull=False) | ~Q(system_actor=""),
-                name="audit_has_actor",
-            ),
+            models.CheckConstraint(condition=~Q(actor_name=""), name="audit_has_actor_name"),
         ]
 
     def __str__(self) -> str:
-        who = self.actor or self.system_actor
-        return f"{self.created_at:%Y-%m-%d %H:%M} {who} {self.action} {self.object_repr}"
+        when = f"{self.created_at:%Y-%m-%d %H:%M}"
+        return f"{when} {self.actor_name} {self.action} {self.object_repr}"
 
     @property
-    def actor_name(self) -> str:
-        return self.actor.get_username() if self.actor_id else self.system_actor
+    def actor_removed(self) -> bool:
+        """A person acted whose account has since been deleted (the name is all that is left)."""
+        return self.actor_id is None and not self.system_actor
