@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from factcheck.audit import audit_record
 from factcheck.errors import DomainError
 from factcheck.roles import EDITOR, ROLES
 
 
 @transaction.atomic
 def user_create(
-    *, username: str, role: str, password: str, email: str = "", staff_admin: bool = False
+    *,
+    username: str,
+    role: str,
+    password: str,
+    email: str = "",
+    staff_admin: bool = False,
+    actor: Any = None,
+    system_actor: str = "accounts",
+    note: str = "",
 ):
-    """Create a user in one role. Editors get the admin; a staff admin gets everything."""
+    """Create a user in one role. Editors get the admin; a staff admin gets everything.
+
+    The audit event names who made the account: a person (``actor``) or the process that did
+    (``system_actor``, e.g. the create_user command).
+    """
     if role not in ROLES:
         raise DomainError(f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
     username = username.strip()
@@ -28,4 +43,12 @@ def user_create(
     user.set_password(password)
     user.save()
     user.groups.add(Group.objects.get(name=role))
+    audit_record(
+        action="user.created",
+        obj=user,
+        actor=actor,
+        system_actor=system_actor,
+        after={"username": user.username, "role": role, "staff_admin": staff_admin},
+        note=note,
+    )
     return user

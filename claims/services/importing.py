@@ -203,7 +203,7 @@ def _complete_waiting_articles(capture_id: int) -> list[int]:
                 action="article.import_failed",
                 obj=article,
                 system_actor=IMPORTER,
-                after={"reason": capture.failure_reason},
+                after={"reason": capture.failure_reason, "capture": capture.pk},
             )
             continue
         if capture.state != CaptureState.ARCHIVED:
@@ -221,6 +221,12 @@ def _complete_waiting_articles(capture_id: int) -> list[int]:
             article.import_state = ArticleImportState.FAILED
             article.import_error = "the page was archived but no readable text was found in it"
             article.save(update_fields=["import_state", "import_error", "updated_at"])
+            audit_record(
+                action="article.import_failed",
+                obj=article,
+                system_actor=IMPORTER,
+                after={"reason": article.import_error, "capture": capture.pk},
+            )
             continue
         article.body = body
         article.title = (meta.get("title") or capture.title or article.title)[:500]

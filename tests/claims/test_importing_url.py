@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from claims.models import Article, ArticleImportState
+from factcheck.models import AuditEvent
 from sources.models import CaptureState
 from tests.sources.httpserver import HTTPTestServer, Reply
 from tests.support.worker import celery_worker, flush_broker, wait_for
@@ -38,6 +39,13 @@ def server():
     with HTTPTestServer() as running:
         running.route("/fuel", Reply(body=PAGE, headers=[("Content-Type", "text/html")]))
         running.route("/gone", Reply(status=404, body=b"no"))
+        running.route(
+            "/blank",
+            Reply(
+                body=b"<html><body><div></div></body></html>",
+                headers=[("Content-Type", "text/html")],
+            ),
+        )
         yield running
 
 
@@ -85,3 +93,19 @@ def test_url_import_of_a_missing_page_fails_with_the_reason(worker, server, clie
     assert "404" in article.import_error
     page = client.get(reverse("claims:article", args=[article.pk])).content.decode()
     assert "The import failed" in page
+    event = AuditEvent.objects.get(object_type="claims.article", action="article.import_failed")
+    assert event.actor_name == "article-importer"
+    assert "404" in event.after["reason"]
+
+
+def test_url_import_of_a_page_without_text_fails_and_says_so_in_the_log(
+    worker, server, client, fact_checker
+):
+    client.force_login(fact_checker)
+    client.post(reverse("claims:article-import"), {"mode": "url", "url-url": server.url("/blank")})
+    article = settled(Article.objects.get())
+    assert article.import_state == ArticleImportState.FAILED
+    assert "no readable text" in article.import_error
+    event = AuditEvent.objects.get(object_type="claims.article", action="article.import_failed")
+    assert (event.object_id, event.actor_name) == (str(article.pk), "article-importer")
+    assert "no readable text" in event.after["reason"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +65,27 @@ def test_create_user_command_makes_an_editor_who_reaches_the_admin(client):
     password = out.getvalue().split("Password (shown once): ")[1].strip()
     assert client.login(username="maria", password=password)
     assert client.get(reverse("admin:claims_claim_changelist")).status_code == 200
+
+
+def test_create_user_command_writes_an_audit_event_naming_the_command():
+    import getpass
+    import io
+
+    from django.contrib.auth import get_user_model
+
+    from factcheck.models import AuditEvent
+
+    call_command("create_user", "lina", "--role", "fact-checker", stdout=io.StringIO())
+    user = get_user_model().objects.get(username="lina")
+    event = AuditEvent.objects.get(action="user.created")
+    assert (event.object_type, event.object_id) == ("auth.user", str(user.pk))
+    assert (event.actor_name, event.actor_id) == ("create_user", None)
+    assert event.after == {"username": "lina", "role": "fact-checker", "staff_admin": False}
+    assert getpass.getuser() in event.note
+    # A refused one (duplicate) writes nothing.
+    with pytest.raises(CommandError):
+        call_command("create_user", "LINA", "--role", "editor", stdout=io.StringIO())
+    assert AuditEvent.objects.filter(action="user.created").count() == 1
 
 
 def test_create_user_refuses_a_duplicate_and_a_weak_password():

@@ -117,6 +117,6 @@ class Command(BaseCommand):
                 password = DEMO_PASSWORD if not settings.PRODUCTION else "(unchanged)"
             else:
                 password = DEMO_PASSWORD if not settings.PRODUCTION else secrets.token_urlsafe(12)
-                user_create(username=name, role=role, password=password)
+                user_create(username=name, role=role, password=password, system_actor=SYSTEM)
                 note = "(created)"
             self.stdout.write(f"  {role:<13} {name:<10} password: {password}  {note}")

@@ -1,5 +1,6 @@
 """`manage.py create_user NAME --role editor`: create a desk user for an operator."""
 
+import getpass
 import secrets
 
 from django.contrib.auth.password_validation import validate_password
@@ -9,6 +10,14 @@ from django.core.management.base import BaseCommand, CommandError
 from factcheck.errors import DomainError
 from factcheck.roles import ROLES
 from factcheck.services import user_create
+
+
+def _system_user() -> str:
+    """Who ran the command, as the operating system knows them (for the audit note)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name and no passwd entry (some containers)
+        return "unknown"
 
 
 class Command(BaseCommand):
@@ -36,6 +45,8 @@ class Command(BaseCommand):
                 password=password,
                 email=opts["email"],
                 staff_admin=opts["staff_admin"],
+                system_actor="create_user",
+                note=f"manage.py create_user, run by the system user {_system_user()}",
             )
         except DomainError as exc:
             raise CommandError(exc.message) from None
