@@ -17,6 +17,7 @@ from claims.models import Article, ClaimKind, DatePrecision, Qualifier, Scale
 from claims.services.importing import MAX_UPLOAD_BYTES
 from factcheck.errors import DomainError
 from factcheck.roles import is_fact_checker
+from factcheck.submissions import once_per_submission
 
 LIMITS = {
     "max_chars": services.MAX_ARTICLE_CHARS,
@@ -108,6 +109,7 @@ def _error_fields(form: forms.Form, exc: DomainError) -> None:
 
 
 @login_required
+@once_per_submission
 def article_import(request: HttpRequest) -> HttpResponse:
     _researcher(request)
     paste, upload, link = PasteForm(prefix="paste"), FileForm(prefix="file"), URLForm(prefix="url")
@@ -160,6 +162,7 @@ def _imported(request: HttpRequest, article: Article, created: bool) -> HttpResp
 
 
 @login_required
+@once_per_submission
 def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
     _researcher(request)
     article = get_object_or_404(Article, pk=article_id)
@@ -258,6 +261,7 @@ def _candidate_initial(article: Article, span: tuple[int, int]) -> dict:
 
 @login_required
 @require_POST
+@once_per_submission
 def candidate_action(request: HttpRequest, article_id: int, action: str) -> HttpResponse:
     """Accept, dismiss, restore or merge candidates (one form, one button per action)."""
     _researcher(request)
@@ -291,6 +295,7 @@ def candidate_action(request: HttpRequest, article_id: int, action: str) -> Http
 
 
 @login_required
+@once_per_submission
 def candidate_edit(request: HttpRequest, article_id: int) -> HttpResponse:
     """Edit a candidate (or a merge of several) before accepting it as a claim."""
     _researcher(request)

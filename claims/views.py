@@ -38,6 +38,7 @@ from claims.models import (
 from factcheck.errors import DomainError
 from factcheck.roles import is_editor
 from factcheck.search import prior_checks
+from factcheck.submissions import once_per_submission
 from factcheck.views import desk_required
 from sources.models import Relation
 from sources.selectors import claim_evidence_panels, evidence_for_claim
@@ -701,6 +702,7 @@ def _apply_error(form: forms.Form, exc: DomainError) -> PageError | None:
 
 @desk_required
 @require_POST
+@once_per_submission
 def claim_action(request: HttpRequest, claim_id: int, action: str) -> HttpResponse:
     spec = ACTIONS.get(action)
     if spec is None:

@@ -68,3 +68,23 @@ class AuditEvent(models.Model):
     def actor_removed(self) -> bool:
         """A person acted whose account has since been deleted (the name is all that is left)."""
         return self.actor_id is None and not self.system_actor
+
+
+class SubmittedForm(models.Model):
+    """A form submission that was acted on, by its one-time token: a second POST of the same form
+    (a double click, a resend after a lost response) is shown the first one's result instead of
+    being acted on again. See factcheck.submissions.
+    """
+
+    token = models.UUIDField(primary_key=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    path = models.CharField(max_length=300)
+    # Where the first submission sent the user, and the messages it showed them there.
+    result_url = models.CharField(max_length=2000, blank=True)
+    result_messages = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.token}"

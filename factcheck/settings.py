@@ -131,6 +131,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # {% csrf_token %} also renders a one-time submission token (factcheck.submissions).
+            "builtins": ["factcheck.templatetags.submissions"],
         },
     },
 ]
@@ -181,6 +183,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     # Finds captures a lost broker message or a dead worker left behind (see sources.services).
     "requeue-stale-captures": {"task": "sources.requeue_stale_captures", "schedule": 60.0},
+    # Form submission tokens are kept two days (factcheck.submissions).
+    "forget-old-submissions": {"task": "factcheck.forget_old_submissions", "schedule": 3600.0},
 }
 
 # Auth and i18n -----------------------------------------------------------------------------------

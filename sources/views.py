@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from claims.models import Claim
 from factcheck.errors import DomainError
 from factcheck.roles import is_fact_checker
+from factcheck.submissions import once_per_submission
 from sources import selectors, services
 from sources.models import CaptureState, EvidenceSuggestion, RecheckAlert, Source
 from sources.warc import WarcReadError, read_response_payload
@@ -33,6 +34,7 @@ def _researcher(request: HttpRequest) -> None:
 
 
 @require_POST
+@once_per_submission
 def source_add(request: HttpRequest, claim_id: int) -> HttpResponse:
     _researcher(request)
     claim = get_object_or_404(Claim, pk=claim_id)
@@ -52,6 +54,7 @@ def source_add(request: HttpRequest, claim_id: int) -> HttpResponse:
 
 
 @require_POST
+@once_per_submission
 def source_upload(request: HttpRequest, claim_id: int) -> HttpResponse:
     _researcher(request)
     claim = get_object_or_404(Claim, pk=claim_id)
@@ -77,6 +80,7 @@ def source_upload(request: HttpRequest, claim_id: int) -> HttpResponse:
 
 
 @require_POST
+@once_per_submission
 def source_capture_again(request: HttpRequest, source_id: int) -> HttpResponse:
     _researcher(request)
     source = get_object_or_404(Source, pk=source_id)
@@ -166,6 +170,7 @@ def _back_to_claim(claim_id: int, anchor: str) -> HttpResponse:
 
 
 @require_POST
+@once_per_submission
 def suggestion_confirm(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     _researcher(request)
     suggestion = get_object_or_404(EvidenceSuggestion, pk=suggestion_id)
@@ -180,6 +185,7 @@ def suggestion_confirm(request: HttpRequest, suggestion_id: int) -> HttpResponse
 
 
 @require_POST
+@once_per_submission
 def suggestion_discard(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     _researcher(request)
     suggestion = get_object_or_404(EvidenceSuggestion, pk=suggestion_id)
@@ -193,6 +199,7 @@ def suggestion_discard(request: HttpRequest, suggestion_id: int) -> HttpResponse
 
 
 @require_POST
+@once_per_submission
 def claim_match_again(request: HttpRequest, claim_id: int) -> HttpResponse:
     """Look for evidence again in the claim's archived sources (queued; the page shows it soon)."""
     _researcher(request)
@@ -203,6 +210,7 @@ def claim_match_again(request: HttpRequest, claim_id: int) -> HttpResponse:
 
 
 @require_POST
+@once_per_submission
 def recheck_alert_resolve(request: HttpRequest, alert_id: int) -> HttpResponse:
     _researcher(request)
     alert = get_object_or_404(RecheckAlert, pk=alert_id)
