@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from claims import selectors, services
 from claims.extraction import MAX_TEXT_CHARS
@@ -18,6 +18,7 @@ from claims.services.importing import MAX_UPLOAD_BYTES
 from factcheck.errors import DomainError
 from factcheck.roles import is_fact_checker
 from factcheck.submissions import once_per_submission
+from factcheck.views import post_only
 
 LIMITS = {
     "max_chars": services.MAX_ARTICLE_CHARS,
@@ -260,7 +261,7 @@ def _candidate_initial(article: Article, span: tuple[int, int]) -> dict:
 
 
 @login_required
-@require_POST
+@post_only(back=lambda article_id, action: reverse("claims:article", args=[article_id]))
 @once_per_submission
 def candidate_action(request: HttpRequest, article_id: int, action: str) -> HttpResponse:
     """Accept, dismiss, restore or merge candidates (one form, one button per action)."""

@@ -20,7 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from api.claimreview import claimreview_for
 from claims import selectors, services
@@ -39,7 +39,7 @@ from factcheck.errors import DomainError
 from factcheck.roles import is_editor
 from factcheck.search import prior_checks
 from factcheck.submissions import once_per_submission
-from factcheck.views import desk_required
+from factcheck.views import desk_required, post_only
 from sources.models import Relation
 from sources.selectors import claim_evidence_panels, evidence_for_claim
 from sources.services import evidence_match_request
@@ -701,7 +701,7 @@ def _apply_error(form: forms.Form, exc: DomainError) -> PageError | None:
 
 
 @desk_required
-@require_POST
+@post_only(back=lambda claim_id, action: reverse("claims:detail", args=[claim_id]))
 @once_per_submission
 def claim_action(request: HttpRequest, claim_id: int, action: str) -> HttpResponse:
     spec = ACTIONS.get(action)

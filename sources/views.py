@@ -9,15 +9,30 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from claims.models import Claim
 from factcheck.errors import DomainError
 from factcheck.roles import is_fact_checker
 from factcheck.submissions import once_per_submission
+from factcheck.views import post_only
 from sources import selectors, services
 from sources.models import CaptureState, EvidenceSuggestion, RecheckAlert, Source
 from sources.warc import WarcReadError, read_response_payload
+
+
+def _claim_page(claim_id: int, **_: object) -> str:
+    return reverse("claims:detail", args=[claim_id])
+
+
+def _claim_page_of(model: type[EvidenceSuggestion] | type[RecheckAlert], key: str):
+    """back= for a POST-only view of an object that belongs to a claim: that claim's page."""
+
+    def back(**kwargs: int) -> str:
+        return _claim_page(model.objects.values_list("claim_id", flat=True).get(pk=kwargs[key]))
+
+    return back
+
 
 # The archived original is someone else's markup: never let it run as our origin.
 SANDBOX_POLICY = (
@@ -33,7 +48,7 @@ def _researcher(request: HttpRequest) -> None:
         raise PermissionDenied("only fact-checkers and editors may do this")
 
 
-@require_POST
+@post_only(back=_claim_page)
 @once_per_submission
 def source_add(request: HttpRequest, claim_id: int) -> HttpResponse:
     _researcher(request)
@@ -53,7 +68,7 @@ def source_add(request: HttpRequest, claim_id: int) -> HttpResponse:
     return redirect("claims:detail", claim_id=claim.pk)
 
 
-@require_POST
+@post_only(back=_claim_page)
 @once_per_submission
 def source_upload(request: HttpRequest, claim_id: int) -> HttpResponse:
     _researcher(request)
@@ -79,7 +94,7 @@ def source_upload(request: HttpRequest, claim_id: int) -> HttpResponse:
     return redirect("claims:detail", claim_id=claim.pk)
 
 
-@require_POST
+@post_only(back=lambda source_id: reverse("home"))
 @once_per_submission
 def source_capture_again(request: HttpRequest, source_id: int) -> HttpResponse:
     _researcher(request)
@@ -169,7 +184,7 @@ def _back_to_claim(claim_id: int, anchor: str) -> HttpResponse:
     return redirect(reverse("claims:detail", args=[claim_id]) + f"#{anchor}")
 
 
-@require_POST
+@post_only(back=_claim_page_of(EvidenceSuggestion, "suggestion_id"))
 @once_per_submission
 def suggestion_confirm(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     _researcher(request)
@@ -184,7 +199,7 @@ def suggestion_confirm(request: HttpRequest, suggestion_id: int) -> HttpResponse
     return _back_to_claim(suggestion.claim_id, "suggested-evidence")
 
 
-@require_POST
+@post_only(back=_claim_page_of(EvidenceSuggestion, "suggestion_id"))
 @once_per_submission
 def suggestion_discard(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     _researcher(request)
@@ -198,7 +213,7 @@ def suggestion_discard(request: HttpRequest, suggestion_id: int) -> HttpResponse
     return _back_to_claim(suggestion.claim_id, "suggested-evidence")
 
 
-@require_POST
+@post_only(back=_claim_page)
 @once_per_submission
 def claim_match_again(request: HttpRequest, claim_id: int) -> HttpResponse:
     """Look for evidence again in the claim's archived sources (queued; the page shows it soon)."""
@@ -209,7 +224,7 @@ def claim_match_again(request: HttpRequest, claim_id: int) -> HttpResponse:
     return _back_to_claim(claim.pk, "suggested-evidence")
 
 
-@require_POST
+@post_only(back=_claim_page_of(RecheckAlert, "alert_id"))
 @once_per_submission
 def recheck_alert_resolve(request: HttpRequest, alert_id: int) -> HttpResponse:
     _researcher(request)
