@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from api import library_views, views, webhook_views
 from api.docs import ApiDocs
 from api.errors import not_found
+from api.index import ApiIndex
 
 app_name = "api"
 
@@ -40,6 +41,8 @@ v1 = [
 ]
 
 urlpatterns = [
+    path("", ApiIndex.as_view(), name="index"),
+    path("v1/", ApiIndex.as_view(), name="index-v1"),
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", ApiDocs.as_view(), name="docs"),
