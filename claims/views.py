@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
@@ -152,7 +153,7 @@ def queue_rows(claims: list[Claim]) -> list[QueueRow]:
             url=claim_url(c.pk),
             text=_shorten(c.text, 200),
             kind=KIND_LABELS.get(c.kind, c.kind),
-            changed=c.updated_at.strftime("%-d %b %Y"),
+            changed=timezone.localtime(c.updated_at).strftime("%-d %b %Y"),
             article_url=article_url(c.article_id) if c.article_id else "",
             article_title=_shorten(c.article.title, 60) if c.article_id else "",
             figure=c.figure_display,

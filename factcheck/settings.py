@@ -8,6 +8,7 @@ checks pass.
 """
 
 import os
+import zoneinfo
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -132,7 +133,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
             # {% csrf_token %} also renders a one-time submission token (factcheck.submissions).
-            "builtins": ["factcheck.templatetags.submissions"],
+            # |desk_time shows a time in the desk's time zone with its label (no {% load %}).
+            "builtins": ["factcheck.templatetags.submissions", "factcheck.templatetags.desk_time"],
         },
     },
 ]
@@ -200,7 +202,15 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = "UTC"
+# The desk's time zone: every time on a page is shown in it, with its label (stored in UTC).
+TIME_ZONE = (env("FACTCHECK_TIME_ZONE") or "").strip() or "UTC"
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+    raise ImproperlyConfigured(
+        f"FACTCHECK_TIME_ZONE must be an IANA time zone name (e.g. Asia/Phnom_Penh), "
+        f"got {TIME_ZONE!r}"
+    ) from None
 USE_I18N = True
 USE_TZ = True
 
