@@ -18,6 +18,7 @@ from factcheck.submissions import once_per_submission
 from factcheck.views import post_only
 from sources import selectors, services
 from sources.models import CaptureState, EvidenceSuggestion, RecheckAlert, Source
+from sources.reader import reader_html, reader_html_with_passage
 from sources.warc import WarcReadError, read_response_payload
 
 
@@ -133,7 +134,16 @@ def capture_reader(request: HttpRequest, capture_id: int) -> HttpResponse:
     capture = _playback_capture(request, capture_id)
     # ?passage=start-end marks a passage (offsets into capture.text) and scrolls to it.
     passage = selectors.capture_passage(capture, request.GET.get("passage"))
-    return render(request, "sources/capture_reader.html", {"capture": capture, "passage": passage})
+    body = (
+        reader_html_with_passage(capture.text, passage.start, passage.end)
+        if passage
+        else reader_html(capture.text)
+    )
+    return render(
+        request,
+        "sources/capture_reader.html",
+        {"capture": capture, "passage": passage, "body": body},
+    )
 
 
 @require_GET
