@@ -36,6 +36,7 @@ from claims.models import (
     Scale,
     VerdictVersion,
 )
+from claims.next_action import next_action_for
 from factcheck.errors import DomainError
 from factcheck.roles import is_editor
 from factcheck.search import prior_checks
@@ -648,6 +649,9 @@ def _claim_page(
             RatingScale.objects.filter(active=True).order_by("order"),
         )
         claim_forms[name] = form
+    next_action = next_action_for(
+        user, claim, actions, has_rated=has_rated, ratings=len(ratings), draft=draft
+    )
     return render(
         request,
         "claims/claim_detail.html",
@@ -671,6 +675,9 @@ def _claim_page(
             "history": _history(user, claim, ratings_visible),
             "is_editor": is_editor(user),
             "error": error,
+            # What this person should do now, at the top of the page (claims.next_action).
+            "next": next_action,
+            "next_form": claim_forms.get(next_action.form) if next_action else None,
             # Evidence matching: suggested passages, re-check alerts and earlier checks.
             **claim_evidence_panels(claim, user),
             "prior_checks": prior_checks(claim, user=user),
