@@ -191,7 +191,7 @@ def capture_original(request: HttpRequest, capture_id: int) -> HttpResponse:
 
 
 def _back_to_claim(claim_id: int, anchor: str) -> HttpResponse:
-    return redirect(reverse("claims:detail", args=[claim_id]) + f"#{anchor}")
+    return redirect(_claim_page(claim_id) + f"#{anchor}")
 
 
 @post_only(back=_claim_page_of(EvidenceSuggestion, "suggestion_id"))

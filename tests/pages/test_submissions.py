@@ -10,10 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from claims.models import Article, Claim, ClaimComment, ClaimState, Rating
 from claims.services import claim_create
-from factcheck.submissions import REPEATED
+from factcheck.models import SubmittedForm
+from factcheck.submissions import KEEP_FOR, REPEATED, submissions_forget_old
 from sources.models import Evidence
 
 TOKEN = re.compile(r'name="submission_token" value="([0-9a-f-]{36})"')
@@ -170,3 +172,14 @@ def test_two_copies_arriving_at_once_are_acted_on_once(make_user):
         thread.join()
     assert statuses == [302, 302]
     assert ClaimComment.objects.filter(claim=claim).count() == 1
+
+
+def test_tokens_older_than_two_days_are_forgotten(client_for, fact_checker):
+    claim = claim_create(system_actor="test-setup", text="Salt output fell 2% in 2021.")
+    client = client_for(fact_checker)
+    url = reverse("claims:action", args=[claim.pk, "comment"])
+    token = form_token(client.get(detail(claim)).content.decode(), url)
+    client.post(url, {"comment-body": "Ask the salt board.", "submission_token": token})
+    assert submissions_forget_old(now=timezone.now() + KEEP_FOR / 2) == 0
+    assert submissions_forget_old(now=timezone.now() + KEEP_FOR * 1.5) == 1
+    assert not SubmittedForm.objects.exists()
