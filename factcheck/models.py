@@ -81,6 +81,9 @@ class SubmittedForm(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
     )
     path = models.CharField(max_length=300)
+    # SHA-256 of what was sent: the same token with other content (a form reused from the
+    # browser's history and filled in again) is a new submission, not a resend.
+    fingerprint = models.CharField(max_length=64)
     # Where the first submission sent the user, and the messages it showed them there.
     result_url = models.CharField(max_length=2000, blank=True)
     result_messages = models.JSONField(default=list, blank=True)

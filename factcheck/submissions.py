@@ -10,13 +10,16 @@ or rating, or a version-conflict page. Two copies arriving at the same moment qu
 primary key: the second waits for the first to commit and then sees its result.
 
 A submission that did not succeed (the form is shown again with its errors) keeps no token, so the
-same form may be sent again once corrected. POSTs without a token (API clients, old pages) are
-acted on as before.
+same form may be sent again once corrected. The same token with other content (a page brought
+back from the browser's history and filled in again) is acted on: only an identical resend is
+a repeat. POSTs without a token (API clients, old pages) are acted on as before.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import uuid
 from collections.abc import Callable
 from functools import wraps
@@ -48,6 +51,20 @@ def _token(request: HttpRequest) -> uuid.UUID | None:
         return None  # not one of ours: act on it like a form without a token
 
 
+def _fingerprint(request: HttpRequest) -> str:
+    """SHA-256 of the fields and files sent (not the tokens), to tell a resend from a new form."""
+    fields = sorted(
+        (name, value)
+        for name, values in request.POST.lists()
+        for value in values
+        if name not in (FIELD, "csrfmiddlewaretoken")
+    )
+    files = sorted(
+        (name, f.name or "", f.size or 0) for name, fs in request.FILES.lists() for f in fs
+    )
+    return hashlib.sha256(json.dumps([fields, files]).encode()).hexdigest()
+
+
 def _replay(request: HttpRequest, earlier: SubmittedForm) -> HttpResponse:
     for level, text in earlier.result_messages:
         messages.add_message(request, level, text)
@@ -70,11 +87,15 @@ def once_per_submission(view: Callable[..., HttpResponse]) -> Callable[..., Http
         token = _token(request) if request.method == "POST" else None
         if token is None or not request.user.is_authenticated:
             return view(request, *args, **kwargs)
+        fingerprint = _fingerprint(request)
         with transaction.atomic():
             try:
                 with transaction.atomic():
                     record = SubmittedForm.objects.create(
-                        token=token, user=request.user, path=request.path[:300]
+                        token=token,
+                        user=request.user,
+                        path=request.path[:300],
+                        fingerprint=fingerprint,
                     )
             except IntegrityError:
                 earlier = SubmittedForm.objects.filter(token=token, user=request.user).first()
@@ -84,6 +105,9 @@ def once_per_submission(view: Callable[..., HttpResponse]) -> Callable[..., Http
                         status=400,
                         content_type="text/plain; charset=utf-8",
                     )
+                if earlier.fingerprint != fingerprint:
+                    # A form used again with other content: a new submission, acted on.
+                    return view(request, *args, **kwargs)
                 return _replay(request, earlier)
             response = view(request, *args, **kwargs)
             if isinstance(response, HttpResponseRedirect):

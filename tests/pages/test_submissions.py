@@ -125,6 +125,20 @@ def test_a_refused_submission_keeps_no_token_so_the_corrected_form_goes_through(
     assert ClaimComment.objects.filter(claim=claim).count() == 1
 
 
+def test_a_form_from_the_browsers_history_filled_in_again_is_a_new_submission(
+    client_for, fact_checker
+):
+    claim = claim_create(system_actor="test-setup", text="Pepper exports rose 7% in 2022.")
+    client = client_for(fact_checker)
+    url = reverse("claims:action", args=[claim.pk, "comment"])
+    token = form_token(client.get(detail(claim)).content.decode(), url)
+    client.post(url, {"comment-body": "First question.", "submission_token": token})
+    again = client.post(url, {"comment-body": "Second question.", "submission_token": token})
+    assert again.status_code == 302
+    bodies = ClaimComment.objects.filter(claim=claim).order_by("pk").values_list("body", flat=True)
+    assert list(bodies) == ["First question.", "Second question."]
+
+
 def test_an_article_pasted_twice_gives_the_same_article_page_without_a_second_row(
     client_for, fact_checker
 ):
