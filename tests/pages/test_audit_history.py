@@ -110,3 +110,29 @@ def test_the_events_of_one_request_share_its_request_id(client_for, fact_checker
     assert started.request_id != commented.request_id
     # Written outside a request (a command, a worker): no request id.
     assert AuditEvent.objects.get(claim=claim, action="claim.created").request_id is None
+
+
+def test_an_admin_deletes_a_user_who_acted_and_one_who_rated_is_refused_with_the_reason(
+    client_for, make_user, claim_in, scale, django_user_model
+):
+    admin = django_user_model.objects.create_superuser(username="root1", password="x", email="")
+    acted = make_user(FACT_CHECKER, username="chan")
+    claim = claim_create(system_actor="test-setup", text="Timber exports fell 15% in 2020.")
+    client_for(acted).post(action(claim, "start_research"), {"start-expected_version": 1})
+    client = client_for(admin)
+    delete = reverse("admin:auth_user_delete", args=[acted.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not django_user_model.objects.filter(pk=acted.pk).exists()
+    assert AuditEvent.objects.get(action="claim.research_started").actor_name == "chan"
+
+    rater = make_user(FACT_CHECKER)
+    rating_submit(
+        actor=rater,
+        claim=claim_in("in_review"),
+        scale=scale("true"),
+        rationale="The ministry's table matches.",
+        evidence_ids=[],
+        expected_revision=0,
+    )
+    page = client.get(reverse("admin:auth_user_delete", args=[rater.pk])).content.decode()
+    assert "<title>Cannot delete user" in page and "Rating" in page
