@@ -77,9 +77,7 @@ class SubmittedForm(models.Model):
     """
 
     token = models.UUIDField(primary_key=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     path = models.CharField(max_length=300)
     # SHA-256 of what was sent: the same token with other content (a form reused from the
     # browser's history and filled in again) is a new submission, not a resend.
