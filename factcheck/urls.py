@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, reverse
 
 from factcheck import health, views
 
@@ -13,7 +13,11 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/logout/",
+        views.post_only(back=lambda: reverse("home"))(auth_views.LogoutView.as_view()),
+        name="logout",
+    ),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("search/", include("factcheck.search_views")),

@@ -86,3 +86,12 @@ def test_another_method_is_refused_with_a_reason_and_the_allowed_one(client_for,
     assert response.status_code == 405
     assert response["Allow"] == "POST"
     assert response.content.decode() == "Only POST is allowed here."
+
+
+def test_opening_the_log_out_address_leads_to_the_dashboard_still_logged_in(client_for, editor):
+    client = client_for(editor)
+    response = client.get(reverse("logout"), follow=True)
+    assert response.redirect_chain == [(reverse("home"), 302)]
+    assert response.wsgi_request.user == editor
+    assert client.post(reverse("logout")).status_code == 302  # the button still logs out
+    assert client.get(reverse("home"))["Location"].startswith(reverse("login"))
