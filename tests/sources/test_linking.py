@@ -141,7 +141,10 @@ def test_capture_request_many_queues_each_source_with_its_audit_event(fact_check
     assert [c.source_id for c in captures] == [s.pk for s in sources]
     assert all(c.pk and c.state == CaptureState.QUEUED for c in captures)
     assert Capture.objects.filter(state=CaptureState.QUEUED).count() == 3
-    events = AuditEvent.objects.filter(action="capture.queued").order_by("object_id")
+    # object_id is text: order by the number it holds ("10" sorts before "9" as text).
+    events = sorted(
+        AuditEvent.objects.filter(action="capture.queued"), key=lambda e: int(e.object_id)
+    )
     assert [(e.object_id, e.actor_id, e.after["url"]) for e in events] == [
         (str(c.pk), fact_checker.pk, c.requested_url) for c in captures
     ]
