@@ -41,7 +41,6 @@ from factcheck.search import prior_checks
 from factcheck.views import desk_required
 from sources.models import Relation
 from sources.selectors import claim_evidence_panels, evidence_for_claim
-from sources.services import evidence_match_request
 
 # The queue -------------------------------------------------------------------------------------
 
@@ -357,12 +356,10 @@ def _edit(user: Any, claim: Claim, data: dict[str, Any]) -> Any:
     changes = {k: v for k, v in data.items() if k != "expected_version"}
     if changes.get("value") is None:
         changes["qualifier"] = ""
-    updated = services.claim_update(
+    # The service queues evidence matching when the figures, dates or text changed.
+    return services.claim_update(
         actor=user, claim=claim, expected_version=data["expected_version"], **changes
     )
-    # New figures or dates: compare them with the archived sources again (a task, on commit).
-    evidence_match_request(claim_id=updated.pk)
-    return updated
 
 
 ACTIONS: dict[str, ClaimAction] = {
