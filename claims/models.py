@@ -135,12 +135,11 @@ def _choices_check(
 class Claim(TimeStamped):
     """A checkable statement in the desk's words, with its figures, dates and source span.
 
-    Its figures are ClaimFigure rows (`claim.figures`, one or more). The value, qualifier, unit
-    and scale columns here are the primary figure (the first one) and the period columns are
-    the claim's period (the first figure's when it has one): the queue and the API filter and
-    sort on them with indexes and no join. Only the claims service writes them, from the
-    first figure, in the transaction that writes the figures; a claim with no figure keeps
-    its own period and no value.
+    Its figures are ClaimFigure rows (`claim.figures`, none, one or more). The value,
+    qualifier, unit and scale columns here are the primary figure (the first one): the queue
+    and the API filter on them with indexes and no join. Only the claims service writes them,
+    from the first figure, in the transaction that writes the figures. The period columns are
+    the claim's period, which every figure without a period of its own is about.
     """
 
     article = models.ForeignKey(

@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from claims import workflow
+from claims.candidates import CandidateSummary, candidate_summary
 from claims.models import (
     Article,
     Claim,
@@ -176,6 +177,11 @@ class CandidateRow:
     @property
     def claim_id(self) -> int | None:
         return self.claim_ids[0] if self.claim_ids else None
+
+    @property
+    def summary(self) -> CandidateSummary | None:
+        """The candidate in a person's words (kind, check-worthiness, figures, period)."""
+        return candidate_summary(self.candidate) if self.candidate is not None else None
 
 
 def article_candidates(article: Article) -> list[CandidateRow]:

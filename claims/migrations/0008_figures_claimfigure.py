@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 
 def figures_from_claims(apps, schema_editor):
-    """Each claim with a value gets its one figure (position 0), its period copied."""
+    """Each claim with a value gets its one figure (position 0), about the claim's period."""
     Claim = apps.get_model("claims", "Claim")
     ClaimFigure = apps.get_model("claims", "ClaimFigure")
     batch = []
@@ -22,9 +22,6 @@ def figures_from_claims(apps, schema_editor):
                 unit=claim.unit,
                 scale=claim.scale,
                 currency=claim.unit if money else "",
-                period_start=claim.period_start,
-                period_end=claim.period_end,
-                date_precision=claim.date_precision,
             )
         )
         if len(batch) >= 1000:

@@ -28,6 +28,7 @@ from claims.services.figures import (
     figure_check,
     figure_values,
     figures_check,
+    figures_in_period,
     figures_store,
     period_check,
     primary_columns,
@@ -138,7 +139,7 @@ def claim_create(
     """Create a claim in state new, with its figures, period and span checked.
 
     Either one figure as value/qualifier/unit/scale, or `figures`, a list of FIGURE_FIELDS
-    mappings; a figure with no period of its own takes the claim's period.
+    mappings; a figure with no period of its own is about the claim's period.
     """
     if figures is not None and value is not None:
         raise DomainError(
@@ -160,15 +161,21 @@ def claim_create(
     else:
         checked = figures_check(figures)
     period = period_check(period_start, period_end, date_precision)
-    for figure in checked:
-        if figure["period_start"] is None:
-            figure["period_start"], figure["period_end"], figure["date_precision"] = period
+    if period[0] is None and checked and checked[0]["period_start"] is not None:
+        # A claim given no period of its own is about its first figure's.
+        period = (
+            checked[0]["period_start"],
+            checked[0]["period_end"],
+            checked[0]["date_precision"],
+        )
+    checked = figures_in_period(checked, period)
     try:
         claim = Claim.objects.create(
             article=article,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
             **fields,
-            **primary_columns(checked, period),
+            **primary_columns(checked),
+            **dict(zip(PERIOD_FIELDS, period, strict=True)),
         )
         figures_store(claim, checked)
     except IntegrityError as exc:
@@ -191,8 +198,8 @@ def claim_update(*, actor: Actor, claim: Claim, expected_version: int, **changes
     `UPDATE ... WHERE id = ? AND version = ?` that bumps the version; when it matches no row the
     caller gets a conflict carrying the claim as it now is. Never once published. `span` is a
     (start, end) pair or None; `figures` replaces the list of figures; value, qualifier, unit
-    and scale given on their own edit the first figure (a value of None removes it), and a
-    period given on its own is the claim's and its first figure's. Changing nothing writes
+    and scale given on their own edit the first figure (a value of None removes it); the
+    period is the claim's, shared by every figure without its own. Changing nothing writes
     nothing; a change to what matching reads (text, figures, period) queues evidence matching
     of the claim when the transaction commits.
     """
@@ -236,9 +243,9 @@ def claim_update(*, actor: Actor, claim: Claim, expected_version: int, **changes
         if given["period_start"] is None and "period_end" not in period_changes:
             given["period_end"] = None  # clearing the start clears the period
         period = period_check(given["period_start"], given["period_end"], given["date_precision"])
-        if figures and "figures" not in changes:
-            figures[0] = {**figures[0], **dict(zip(PERIOD_FIELDS, period, strict=True))}
-    fields.update(primary_columns(figures, period))
+    figures = figures_in_period(figures, period)
+    fields.update(primary_columns(figures))
+    fields.update(zip(PERIOD_FIELDS, period, strict=True))
     changed = {name: v for name, v in fields.items() if getattr(current, name) != v}
     figures_changed = figures != before_figures
     if not changed and not figures_changed:

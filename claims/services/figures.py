@@ -2,9 +2,9 @@
 
 A figure is given as a mapping of FIGURE_FIELDS (missing keys take their defaults); checked, it is
 a dict of column values. The claim's value, qualifier, unit and scale columns are the first
-figure's (none when it has no figure), and its period is the first figure's when that figure
-has one: `primary_columns` computes them and only the claims services write them, in the
-transaction that writes the figures.
+figure's (none when it has no figure): `primary_columns` computes them and only the claims
+services write them, in the transaction that writes the figures. A figure's period is its own
+only where it differs from the claim's period; a figure with none is about the claim's period.
 """
 
 from __future__ import annotations
@@ -217,33 +217,24 @@ def figure_snapshot(values: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def primary_columns(
-    figures: Sequence[Mapping[str, Any]], period: tuple[dt.date | None, dt.date | None, str]
-) -> dict[str, Any]:
-    """The claim's own columns from its figures and its own period (see the module docstring)."""
-    start, end, precision = period
+def primary_columns(figures: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The claim's value, qualifier, unit and scale: its first figure's, or none."""
     if not figures:
-        return {
-            "value": None,
-            "qualifier": "",
-            "unit": "",
-            "scale": "",
-            "period_start": start,
-            "period_end": end,
-            "date_precision": precision,
-        }
+        return {"value": None, "qualifier": "", "unit": "", "scale": ""}
     first = figures[0]
-    if first["period_start"] is not None:
-        start, end, precision = first["period_start"], first["period_end"], first["date_precision"]
-    return {
-        "value": first["value"],
-        "qualifier": first["qualifier"],
-        "unit": first["unit"],
-        "scale": first["scale"],
-        "period_start": start,
-        "period_end": end,
-        "date_precision": precision,
-    }
+    return {name: first[name] for name in PRIMARY_FIELDS}
+
+
+def figures_in_period(
+    figures: list[dict[str, Any]], period: tuple[dt.date | None, dt.date | None, str]
+) -> list[dict[str, Any]]:
+    """The figures with a period equal to the claim's stored as none (they share the claim's)."""
+    shared = []
+    for figure in figures:
+        if (figure["period_start"], figure["period_end"], figure["date_precision"]) == period:
+            figure = {**figure, "period_start": None, "period_end": None, "date_precision": ""}
+        shared.append(figure)
+    return shared
 
 
 def figures_store(claim: Claim, figures: Iterable[Mapping[str, Any]]) -> None:

@@ -21,21 +21,30 @@ def detail(claim: Claim) -> str:
     return reverse("claims:detail", args=[claim.pk])
 
 
+FIGURE_FIELDS = {"qualifier", "value", "value_high", "scale", "unit", "direction", "change"}
+
+
 def edit_data(claim: Claim, **changes) -> dict:
+    """The claim form as posted: the claim's fields and one figure row (edit-figure-0-...)."""
     data = {
         "edit-expected_version": claim.version,
         "edit-text": claim.text,
         "edit-kind": claim.kind,
-        "edit-qualifier": "more_than",
-        "edit-value": "1000",
-        "edit-scale": "",
-        "edit-unit": "container",
         "edit-period_start": "2023-10-01",
         "edit-period_end": "2023-10-31",
         "edit-date_precision": "month",
         "edit-claimant": "",
+        "edit-figure-TOTAL_FORMS": "1",
+        "edit-figure-INITIAL_FORMS": "0",
+        "edit-figure-0-qualifier": "more_than",
+        "edit-figure-0-value": "1000",
+        "edit-figure-0-scale": "",
+        "edit-figure-0-unit": "container",
+        "edit-figure-0-direction": "none",
+        "edit-figure-0-change": "level",
     }
-    data.update({f"edit-{k}": v for k, v in changes.items()})
+    for name, value in changes.items():
+        data[f"edit-figure-0-{name}" if name in FIGURE_FIELDS else f"edit-{name}"] = value
     return data
 
 
@@ -84,7 +93,7 @@ def test_an_invalid_figure_is_reported_next_to_its_field(client_for, fact_checke
     response = client_for(fact_checker).post(action(claim, "edit"), edit_data(claim, unit=""))
     assert response.status_code == 400
     page = response.content.decode()
-    assert "a figure needs a unit" in field_errors(page, "id_edit-unit").lower()
+    assert "a figure needs a unit" in field_errors(page, "id_edit-figure-0-unit").lower()
 
 
 def test_a_rating_without_rationale_is_refused_next_to_the_field(
