@@ -63,6 +63,12 @@ class FigureForm(forms.Form):
         label="Date precision", choices=[("", "—"), *DatePrecision.choices], required=False
     )
 
+    # What a person types; the selects come preset, so a blank row with only them is still blank.
+    TYPED = ("value", "value_high", "unit", "baseline", "concept", "concept_words", "period_start")
+
+    def has_changed(self) -> bool:
+        return any(self[name].data not in (None, "") for name in self.TYPED) or bool(self.initial)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("DELETE"):

@@ -305,3 +305,52 @@ def test_comments_are_listed_and_unknown_actions_are_404(client_for, fact_checke
     assert "Ask the port." in client.get(detail(claim)).content.decode()
     assert client.post(action(claim, "explode"), {}).status_code == 404
     assert client.get(action(claim, "comment")).status_code == 405
+
+
+def figure_form_data(page_form, **claim_changes) -> dict:
+    """The claim form as drawn on the page (its figure rows included), with `claim_changes`."""
+    data = {
+        f"edit-{name}": "" if value is None else value for name, value in page_form.initial.items()
+    }
+    data.update({f"edit-{k}": v for k, v in claim_changes.items()})
+    rows = page_form.figures
+    data["edit-figure-TOTAL_FORMS"] = str(rows.total_form_count())
+    data["edit-figure-INITIAL_FORMS"] = str(rows.initial_form_count())
+    for n, row in enumerate(rows.forms[: rows.initial_form_count()]):
+        for name, value in row.initial.items():
+            data[f"edit-figure-{n}-{name}"] = "" if value is None else str(value)
+    return data
+
+
+def test_the_claim_form_adds_a_figure_in_its_blank_row_and_removes_one_by_its_box(
+    client_for, fact_checker
+):
+    from claims.services import claim_create
+
+    claim = claim_create(
+        actor=fact_checker,
+        text="Pepper exports rose 14% to 112,400 tonnes.",
+        kind="quantity",
+        figures=[{"value": "14", "unit": "percent", "direction": "up", "change": "change"}],
+    )
+    Claim.objects.filter(pk=claim.pk).update(state=ClaimState.RESEARCHING)
+    client = client_for(fact_checker)
+    form = client.get(detail(claim)).context["forms"]["edit"]
+    assert form.figures.initial_form_count() == 1 and form.figures.total_form_count() == 2
+    data = figure_form_data(form)
+    data.update({"edit-figure-1-value": "112400", "edit-figure-1-unit": "tonne"})
+    data.update({"edit-figure-1-direction": "up", "edit-figure-1-change": "level"})
+    response = client.post(action(claim, "edit"), data)
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "up 14%" in page and "112,400 tonnes, after a rise" in page
+    assert list(claim.figures.values_list("value", flat=True)) == [14, 112400]
+
+    form = client.get(detail(claim)).context["forms"]["edit"]
+    data = figure_form_data(form)
+    data["edit-figure-0-DELETE"] = "on"
+    removed = client.post(action(claim, "edit"), data)
+    assert removed.status_code == 302, removed.context["forms"]["edit"].figures.errors
+    claim.refresh_from_db()
+    assert list(claim.figures.values_list("value", flat=True)) == [112400]
+    assert (claim.value, claim.unit, claim.version) == (112400, "tonne", 3)
