@@ -117,7 +117,8 @@ def figure_initial(figure: Mapping[str, Any]) -> dict[str, Any]:
     initial = {name: figure.get(name) for name in FIGURE_FIELDS}
     for name in ("value", "value_high"):
         if initial[name] not in (None, ""):
-            initial[name] = Decimal(str(initial[name])).normalize()
+            # Plain digits: normalize() alone gives 1.124E+5, which a number input shows as is.
+            initial[name] = format(Decimal(str(initial[name])).normalize(), "f")
     initial["concept_words"] = ", ".join(figure.get("concept_words") or ())
     return initial
 

@@ -102,6 +102,7 @@ def test_the_claim_form_keeps_the_claims_and_each_figures_dates_when_the_claiman
     page.click("text=Edit the claim and its figures")
     assert page.input_value("#id_edit-period_start") == "2024-01-01"
     assert page.input_value("#id_edit-figure-1-period_start") == "2024-03-01"
+    assert page.input_value("#id_edit-figure-1-value") == "310"
     page.fill("#id_edit-claimant", "The port authority")
     page.click("button:has-text('Save the claim')")
     page.wait_for_selector("text=Claim saved.")
