@@ -10,6 +10,7 @@ from claims.models import (
     Article,
     Claim,
     ClaimComment,
+    ClaimFigure,
     Rating,
     RatingRevision,
     RatingScale,
@@ -27,8 +28,35 @@ class ArticleAdmin(ReadOnlyAdmin):
     readonly_fields = ["content_hash", "created_by", "created_at", "updated_at"]
 
 
+class ClaimFigureInline(admin.TabularInline):
+    """A claim's figures, read-only: the claims service writes them with the claim."""
+
+    model = ClaimFigure
+    extra = 0
+    fields = ["position", "display", "direction", "change", "baseline", "concept", "period"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="figure")
+    def display(self, obj: ClaimFigure) -> str:
+        return obj.display
+
+    @admin.display(description="own period")
+    def period(self, obj: ClaimFigure) -> str:
+        return obj.period_display or "the claim's"
+
+
 @admin.register(Claim)
 class ClaimAdmin(ReadOnlyAdmin):
+    inlines = [ClaimFigureInline]
     list_display = [
         "short_text",
         "kind",

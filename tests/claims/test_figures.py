@@ -245,3 +245,14 @@ def test_the_migration_gives_each_existing_claim_with_a_value_its_figure():
         assert not new.objects.filter(claim_id=plain.pk).exists()
     finally:
         call_command("migrate", verbosity=0)
+
+
+def test_the_admin_shows_each_figure_of_a_claim_read_only(admin_client, fact_checker):
+    from django.urls import reverse
+
+    claim = claim_create(actor=fact_checker, text="Pepper rose.", figures=[RISE, LEVEL], **MAY)
+    page = admin_client.get(reverse("admin:claims_claim_change", args=[claim.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "up 14%" in html and "about 112,400 tonnes, after a rise" in html
+    assert 'name="figures-0-value"' not in html  # shown, not editable
