@@ -30,6 +30,7 @@ from claims.models import (
     Article,
     Claim,
     ClaimComment,
+    ClaimFigure,
     ClaimState,
     Rating,
     RatingRevision,
@@ -374,7 +375,18 @@ def claim_queue(
             Q(**{f"{field_name}__{op}": value}) | Q(**{field_name: value, f"id__{op}": pk})
         )
     prefix = "-" if walk_descending else ""
-    claims = _capture_health(claims).order_by(f"{prefix}{field_name}", f"{prefix}id")
+    figures = (
+        ClaimFigure.objects.filter(claim_id=OuterRef("pk"))
+        .order_by()
+        .values("claim_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    claims = (
+        _capture_health(claims)
+        .annotate(figure_count=Coalesce(Subquery(figures, output_field=IntegerField()), 0))
+        .order_by(f"{prefix}{field_name}", f"{prefix}id")
+    )
     rows = list(claims[: size + 1])
     more = len(rows) > size
     rows = rows[:size]

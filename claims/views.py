@@ -143,6 +143,14 @@ KIND_LABELS = dict(ClaimKind.choices)
 STATE_LABELS = dict(ClaimState.choices)
 
 
+def _queue_figure(claim: Claim) -> str:
+    """The primary figure in words, and how many more the claim holds."""
+    more = getattr(claim, "figure_count", 1) - 1
+    if more <= 0 or not claim.figure_display:
+        return claim.figure_display
+    return f"{claim.figure_display} and {more} more figure{'s' if more > 1 else ''}"
+
+
 def queue_rows(claims: list[Claim]) -> list[QueueRow]:
     claim_url, article_url = _url_pattern("claims:detail"), _url_pattern("claims:article")
     return [
@@ -154,7 +162,7 @@ def queue_rows(claims: list[Claim]) -> list[QueueRow]:
             changed=c.updated_at.strftime("%-d %b %Y"),
             article_url=article_url(c.article_id) if c.article_id else "",
             article_title=_shorten(c.article.title, 60) if c.article_id else "",
-            figure=c.figure_display,
+            figure=_queue_figure(c),
             period=c.period_display,
             state=c.state,
             state_label=STATE_LABELS.get(c.state, c.state),

@@ -172,3 +172,15 @@ def test_a_figure_the_service_refuses_is_a_400_naming_it_and_saves_nothing(resea
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]) == ["figures.1.value_high"]
     assert not ClaimFigure.objects.filter(claim=researching).exists()
+
+
+def test_a_figure_without_its_unit_is_a_400_naming_the_figure(researching, client_for):
+    api = client_for("fact-checker", researching.assignee)
+    response = api.patch(
+        f"/api/v1/claims/{researching.pk}/",
+        {"expected_version": researching.version, "figures": [FIGURES[0], {"value": "12"}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["figures.1.unit"]
+    assert Claim.objects.get(pk=researching.pk).version == researching.version

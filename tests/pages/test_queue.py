@@ -166,3 +166,20 @@ def test_the_queue_needs_a_desk_role(client_for, outsider):
     assert client_for(outsider).get(QUEUE).status_code == 403
     response = client_for().get(QUEUE)
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_the_queue_says_the_first_figure_in_words_and_how_many_more(desk):
+    claim_create(
+        system_actor="test-setup",
+        text="Pepper exports rose 14% to 112,400 tonnes, and prices 3%.",
+        kind="quantity",
+        figures=[
+            {"value": "14", "unit": "percent", "direction": "up", "change": "change"},
+            {"value": "112400", "unit": "tonne"},
+            {"value": "3", "unit": "percent", "direction": "up", "change": "change"},
+        ],
+    )
+    make_claim()
+    page = desk.get(QUEUE).content.decode()
+    assert "14% and 2 more figures" in page
+    assert re.search(r"\d+ thousand tonnes</span>", page)  # one figure: nothing more said
