@@ -16,7 +16,7 @@ from claims.models import (
     RatingScale,
     VerdictVersion,
 )
-from factcheck.admin import ReadOnlyAdmin
+from factcheck.admin import ReadOnly, ReadOnlyAdmin
 
 
 @admin.register(Article)
@@ -28,22 +28,13 @@ class ArticleAdmin(ReadOnlyAdmin):
     readonly_fields = ["content_hash", "created_by", "created_at", "updated_at"]
 
 
-class ClaimFigureInline(admin.TabularInline):
+class ClaimFigureInline(ReadOnly, admin.TabularInline):
     """A claim's figures, read-only: the claims service writes them with the claim."""
 
     model = ClaimFigure
     extra = 0
     fields = ["position", "display", "direction", "change", "baseline", "concept", "period"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description="figure")
     def display(self, obj: ClaimFigure) -> str:

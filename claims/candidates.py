@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from claims.figure_text import figure_text, period_text, worthiness_text
+from claims.figure_text import FIGURE_TEXT_FIELDS, figure_text, period_text, worthiness_text
 from claims.models import ClaimKind
 
 # Sizes ("122mm") are not counts: the extractor reports them, a claim does not check them.
@@ -134,15 +134,7 @@ def candidate_summary(candidate: Any) -> CandidateSummary:
         kind=KIND_LABELS.get(candidate.kind, candidate.kind),
         worthiness=worthiness_text(candidate.score),
         figures=tuple(
-            figure_text(
-                value=f["value"],
-                value_high=f["value_high"],
-                qualifier=f["qualifier"],
-                unit=f["unit"],
-                scale=f["scale"],
-                direction=f["direction"],
-                change=f["change"],
-            )
+            figure_text(**{name: f[name] for name in FIGURE_TEXT_FIELDS})
             for f in claim_figures(candidate)
         ),
         period=_period_label(period) if period else "",

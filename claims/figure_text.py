@@ -24,6 +24,8 @@ QUALIFIER_WORDS = {
     "nearly": "nearly",
 }
 _PERCENT_UNITS = {"percent", "%"}
+# What figure_text reads of a figure (a ClaimFigure, or a figure dict of claims.services).
+FIGURE_TEXT_FIELDS = ("value", "value_high", "qualifier", "unit", "scale", "direction", "change")
 
 
 def number_text(value: Decimal | str | float | int) -> str:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from claims.figure_text import figure_text, period_text
+from claims.figure_text import FIGURE_TEXT_FIELDS, figure_text, period_text
 from factcheck.models import TimeStamped
 
 
@@ -132,6 +132,31 @@ def _choices_check(
     return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
 
 
+def _figure_rules(table: str) -> list[models.CheckConstraint]:
+    """The rules a claim's own figure and period columns share with a ClaimFigure's."""
+    return [
+        models.CheckConstraint(
+            condition=Q(qualifier="") | Q(qualifier__in=Qualifier.values),
+            name=f"{table}_qualifier_valid",
+        ),
+        _choices_check("scale", Scale, f"{table}_scale_valid"),
+        models.CheckConstraint(
+            condition=Q(date_precision="") | Q(date_precision__in=DatePrecision.values),
+            name=f"{table}_precision_valid",
+        ),
+        models.CheckConstraint(
+            condition=Q(period_start__isnull=True)
+            | Q(period_end__isnull=True)
+            | Q(period_end__gte=F("period_start")),
+            name=f"{table}_period_ordered",
+        ),
+        models.CheckConstraint(
+            condition=Q(period_start__isnull=True) | ~Q(date_precision=""),
+            name=f"{table}_period_has_precision",
+        ),
+    ]
+
+
 class Claim(TimeStamped):
     """A checkable statement in the desk's words, with its figures, dates and source span.
 
@@ -199,15 +224,7 @@ class Claim(TimeStamped):
         constraints = [
             _choices_check("state", ClaimState, "claim_state_valid"),
             _choices_check("kind", ClaimKind, "claim_kind_valid"),
-            models.CheckConstraint(
-                condition=Q(qualifier="") | Q(qualifier__in=Qualifier.values),
-                name="claim_qualifier_valid",
-            ),
-            _choices_check("scale", Scale, "claim_scale_valid"),
-            models.CheckConstraint(
-                condition=Q(date_precision="") | Q(date_precision__in=DatePrecision.values),
-                name="claim_precision_valid",
-            ),
+            *_figure_rules("claim"),
             # A span comes as a pair, within an article, and is not empty.
             models.CheckConstraint(
                 condition=(Q(span_start__isnull=True) & Q(span_end__isnull=True))
@@ -217,16 +234,6 @@ class Claim(TimeStamped):
                     & Q(article__isnull=False)
                 ),
                 name="claim_span_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(period_start__isnull=True)
-                | Q(period_end__isnull=True)
-                | Q(period_end__gte=F("period_start")),
-                name="claim_period_ordered",
-            ),
-            models.CheckConstraint(
-                condition=Q(period_start__isnull=True) | ~Q(date_precision=""),
-                name="claim_period_has_precision",
             ),
             models.CheckConstraint(
                 condition=Q(value__isnull=True) | ~Q(unit=""), name="claim_value_has_unit"
@@ -302,31 +309,13 @@ class ClaimFigure(models.Model):
         ordering = ["claim", "position"]
         constraints = [
             models.UniqueConstraint(fields=["claim", "position"], name="one_figure_per_position"),
-            models.CheckConstraint(
-                condition=Q(qualifier="") | Q(qualifier__in=Qualifier.values),
-                name="figure_qualifier_valid",
-            ),
-            _choices_check("scale", Scale, "figure_scale_valid"),
+            *_figure_rules("figure"),
             _choices_check("direction", Direction, "figure_direction_valid"),
             _choices_check("change", FigureChange, "figure_change_valid"),
-            models.CheckConstraint(
-                condition=Q(date_precision="") | Q(date_precision__in=DatePrecision.values),
-                name="figure_precision_valid",
-            ),
             models.CheckConstraint(condition=~Q(unit=""), name="figure_has_unit"),
             models.CheckConstraint(
                 condition=Q(value_high__isnull=True) | Q(value_high__gt=F("value")),
                 name="figure_range_ordered",
-            ),
-            models.CheckConstraint(
-                condition=Q(period_start__isnull=True)
-                | Q(period_end__isnull=True)
-                | Q(period_end__gte=F("period_start")),
-                name="figure_period_ordered",
-            ),
-            models.CheckConstraint(
-                condition=Q(period_start__isnull=True) | ~Q(date_precision=""),
-                name="figure_period_has_precision",
             ),
         ]
 
@@ -339,15 +328,7 @@ class ClaimFigure(models.Model):
 
     @property
     def display(self) -> str:
-        return figure_text(
-            value=self.value,
-            value_high=self.value_high,
-            qualifier=self.qualifier,
-            unit=self.unit,
-            scale=self.scale,
-            direction=self.direction,
-            change=self.change,
-        )
+        return figure_text(**{name: getattr(self, name) for name in FIGURE_TEXT_FIELDS})
 
     @property
     def period_display(self) -> str:

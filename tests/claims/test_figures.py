@@ -161,32 +161,23 @@ def test_the_single_figure_arguments_edit_the_first_figure_and_keep_the_others(
     assert Claim.objects.get(pk=claim.pk).unit == "tonne"
 
 
-def test_a_bad_figure_is_refused_by_its_place_and_saves_nothing(claim_in, fact_checker):
+@pytest.mark.parametrize(
+    ("figures", "field"),
+    [
+        ([RISE, {"value": "12", "unit": ""}], "figures.1.unit"),
+        ([{"value": "35", "value_high": "30", "unit": "hour"}], "figures.0.value_high"),
+        ([{**RISE, "direction": "sideways"}], "figures.0.direction"),
+        ([{**RISE, "value": "twelve"}], "figures.0.value"),
+        ([RISE, {**LEVEL, "colour": "red"}], "figures.1.colour"),
+    ],
+)
+def test_a_bad_figure_is_refused_by_its_place_and_saves_nothing(
+    claim_in, fact_checker, figures, field
+):
     claim = claim_in(ClaimState.RESEARCHING)
     with pytest.raises(DomainError) as refused:
-        claim_update(
-            actor=fact_checker,
-            claim=claim,
-            expected_version=1,
-            figures=[RISE, {"value": "12", "unit": ""}],
-        )
-    assert list(refused.value.fields) == ["figures.1.unit"]
-    with pytest.raises(DomainError) as refused:
-        claim_update(
-            actor=fact_checker,
-            claim=claim,
-            expected_version=1,
-            figures=[{"value": "35", "value_high": "30", "unit": "hour"}],
-        )
-    assert list(refused.value.fields) == ["figures.0.value_high"]
-    with pytest.raises(DomainError) as refused:
-        claim_update(
-            actor=fact_checker,
-            claim=claim,
-            expected_version=1,
-            figures=[{**RISE, "direction": "sideways"}],
-        )
-    assert list(refused.value.fields) == ["figures.0.direction"]
+        claim_update(actor=fact_checker, claim=claim, expected_version=1, figures=figures)
+    assert list(refused.value.fields) == [field]
     assert not figures_of(claim)
     assert Claim.objects.get(pk=claim.pk).version == 1
 
