@@ -14,6 +14,7 @@ from typing import Any
 
 from claims.figure_text import FIGURE_TEXT_FIELDS, figure_text, period_text, worthiness_text
 from claims.models import ClaimKind
+from claims.services.figures import figures_in_period
 
 # Sizes ("122mm") are not counts: the extractor reports them, a claim does not check them.
 CLAIM_FIGURE_KINDS = ("money", "percentage", "quantity")
@@ -114,7 +115,13 @@ def candidate_draft(body: str, spans: Sequence[tuple[int, int]], candidates: Any
     elif len(periods) > 1:
         disagreements["period"] = [_period_label(c.period) for c in found if c.period]
     figures = [f for c in found for f in claim_figures(c)]
-    return CandidateDraft(start, end, initial, figures, disagreements)
+    shared = (
+        initial.get("period_start"),
+        initial.get("period_end"),
+        initial.get("date_precision", ""),
+    )
+    # A figure about the claim's own period shows no period of its own (its row stays blank).
+    return CandidateDraft(start, end, initial, figures_in_period(figures, shared), disagreements)
 
 
 @dataclass(frozen=True)

@@ -121,3 +121,20 @@ def test_a_merge_left_with_a_disagreement_unresolved_is_refused_and_saves_nothin
     assert refused.status_code == 400
     assert "kind" in refused.context["form"].errors
     assert not Claim.objects.exists()
+
+
+def test_edit_then_accept_shows_the_period_once_for_the_claim_and_each_figure_row(desk, article):
+    second = spans(article)[1]
+    form = desk.get(reverse("claims:candidate-edit", args=[article.pk]), {"span": second}).context[
+        "form"
+    ]
+    assert (form.initial["period_start"], form.initial["date_precision"]) == (
+        dt.date(2024, 6, 1),
+        "month",
+    )
+    rows = form.figures.forms[: form.figures.initial_form_count()]
+    assert [(r.initial["value"], r.initial["unit"]) for r in rows] == [
+        ("8", "percent"),
+        ("1200", "tonne"),
+    ]
+    assert [r.initial["period_start"] for r in rows] == [None, None]  # the claim's June 2024
