@@ -314,6 +314,20 @@ def _capture_health(claims: QuerySet[Claim]) -> QuerySet[Claim]:
     )
 
 
+def _figure_summary(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    """Annotate figure_count and the first figure's range end, direction and change (the
+    claim's own columns hold the rest of it): correlated subqueries on (claim, position)."""
+    figures = ClaimFigure.objects.filter(claim_id=OuterRef("pk")).order_by()
+    counted = figures.values("claim_id").annotate(n=Count("id")).values("n")
+    first = figures.filter(position=0)
+    return claims.annotate(
+        figure_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0),
+        first_value_high=Subquery(first.values("value_high")[:1]),
+        first_direction=Subquery(first.values("direction")[:1]),
+        first_change=Subquery(first.values("change")[:1]),
+    )
+
+
 def claim_search(claims: QuerySet[Claim], q: str) -> QuerySet[Claim]:
     """Full-text search on the claim's text: PostgreSQL's (english, web-search syntax) through the
     GIN index of migration 0006, a case-insensitive substring elsewhere (SQLite)."""
@@ -375,17 +389,8 @@ def claim_queue(
             Q(**{f"{field_name}__{op}": value}) | Q(**{field_name: value, f"id__{op}": pk})
         )
     prefix = "-" if walk_descending else ""
-    figures = (
-        ClaimFigure.objects.filter(claim_id=OuterRef("pk"))
-        .order_by()
-        .values("claim_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    claims = (
-        _capture_health(claims)
-        .annotate(figure_count=Coalesce(Subquery(figures, output_field=IntegerField()), 0))
-        .order_by(f"{prefix}{field_name}", f"{prefix}id")
+    claims = _figure_summary(_capture_health(claims)).order_by(
+        f"{prefix}{field_name}", f"{prefix}id"
     )
     rows = list(claims[: size + 1])
     more = len(rows) > size

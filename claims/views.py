@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from api.claimreview import claimreview_for
 from claims import selectors, services
 from claims.figure_forms import WithFigures
+from claims.figure_text import figure_text
 from claims.models import (
     Article,
     Claim,
@@ -144,11 +145,20 @@ STATE_LABELS = dict(ClaimState.choices)
 
 
 def _queue_figure(claim: Claim) -> str:
-    """The primary figure in words, and how many more the claim holds."""
+    """The first figure in words ("up 14%"), and how many more the claim holds."""
+    if claim.value is None:
+        return ""
+    text = figure_text(
+        value=claim.value,
+        qualifier=claim.qualifier,
+        unit=claim.unit,
+        scale=claim.scale,
+        value_high=getattr(claim, "first_value_high", None),
+        direction=getattr(claim, "first_direction", None) or "none",
+        change=getattr(claim, "first_change", None) or "level",
+    )
     more = getattr(claim, "figure_count", 1) - 1
-    if more <= 0 or not claim.figure_display:
-        return claim.figure_display
-    return f"{claim.figure_display} and {more} more figure{'s' if more > 1 else ''}"
+    return f"{text} and {more} more figure{'s' if more > 1 else ''}" if more > 0 else text
 
 
 def queue_rows(claims: list[Claim]) -> list[QueueRow]:

@@ -180,6 +180,12 @@ def test_the_queue_says_the_first_figure_in_words_and_how_many_more(desk):
         ],
     )
     make_claim()
+    claim_create(
+        system_actor="test-setup",
+        text="Ferries take 30 to 35 hours.",
+        figures=[{"value": "30", "value_high": "35", "unit": "hour"}],
+    )
     page = desk.get(QUEUE).content.decode()
-    assert "14% and 2 more figures" in page
+    assert "up 14% and 2 more figures" in page
+    assert "30 to 35 hours</span>" in page
     assert re.search(r"\d+ thousand tonnes</span>", page)  # one figure: nothing more said
