@@ -43,7 +43,7 @@ class FigureForm(forms.Form):
         choices=FigureChange.choices,
         required=False,
         initial=FigureChange.LEVEL,
-        help_text="“rose 14% to 112,400 tonnes”: 14% is a change, 112,400 tonnes a level",
+        help_text="“rose 14%”: a change; “to 112,400 tonnes”: a level",
     )
     baseline = forms.CharField(
         label="Compared with", max_length=200, required=False, help_text="“compared with 2019”"
@@ -93,6 +93,11 @@ class FigureForm(forms.Form):
 
 
 class BaseFigureFormSet(forms.BaseFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove this figure"
+
     def figures(self) -> list[dict[str, Any]]:
         """The rows kept (not removed, not left blank), in order."""
         return [
