@@ -3,7 +3,7 @@
 One place for these words, used by the claim page, the queue, the candidate list and the admin,
 so that no page shows an internal token (`more_than`, `104000 tonne`, `score 0.83`). Plurals of
 unit names come from `inflection` (a maintained English inflector, already installed with
-drf-spectacular); only the head word is inflected ("barrels per day").
+drf-spectacular); only the counted noun is inflected ("barrels per day", "percentage points").
 """
 
 from __future__ import annotations
@@ -52,12 +52,15 @@ def _inflects(word: str) -> bool:
 
 
 def unit_text(unit: str, *, plural: bool) -> str:
+    """A unit name in words: "percentage_point" -> "percentage points", "barrels per day"."""
+    unit = unit.replace("_", " ")
     if not plural or not unit:
         return unit
-    head, sep, rest = unit.partition(" ")
-    if not _inflects(head):
+    counted, per, rate = unit.partition(" per ")
+    *lead, noun = counted.split(" ")
+    if not _inflects(noun):
         return unit
-    return inflection.pluralize(head) + sep + rest
+    return " ".join([*lead, inflection.pluralize(noun)]) + per + rate
 
 
 def _amount_text(value: Decimal, value_high: Decimal | None, unit: str, scale: str) -> str:
