@@ -8,12 +8,14 @@ same name in api/serializers.py; the schemathesis test checks that they agree.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 
 from claims.models import SCALE_FACTORS, Claim, Rating, VerdictVersion
+from claims.services.figures import FIGURE_FIELDS, figure_values
 from sources.models import Capture, Evidence, Source
 
 CLAIM_ROW_FIELDS = (
@@ -88,8 +90,44 @@ def period(start: dt.date | None, end: dt.date | None, precision: str) -> dict |
     return {"start": start, "end": end or start, "precision": precision}
 
 
-def claim_row(row: dict[str, Any], detail_base: str) -> dict[str, Any]:
-    """A claim in a list, from a values(*CLAIM_ROW_FIELDS) row."""
+FIGURE_ROW_FIELDS = ("claim_id", "position", *FIGURE_FIELDS)
+
+
+def figure_item(row: dict[str, Any]) -> dict[str, Any]:
+    """One of a claim's figures, from a values(*FIGURE_ROW_FIELDS) row; `period` is null when
+    the figure is about the claim's period."""
+    factor = SCALE_FACTORS.get(row["scale"], Decimal(1))
+    high = row["value_high"]
+    return {
+        "value": decimal_text(row["value"]),
+        "value_high": decimal_text(high),
+        "amount": decimal_text(row["value"] * factor),
+        "amount_high": decimal_text(high * factor) if high is not None else None,
+        "qualifier": row["qualifier"],
+        "unit": row["unit"],
+        "scale": row["scale"],
+        "currency": row["currency"],
+        "direction": row["direction"],
+        "change": row["change"],
+        "baseline": row["baseline"],
+        "concept": row["concept"],
+        "concept_words": list(row["concept_words"] or []),
+        "period": period(row["period_start"], row["period_end"], row["date_precision"]),
+    }
+
+
+def figures_by_claim(rows: Iterable[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
+    """Figure rows (ordered by claim and position) grouped as each claim's list of figures."""
+    grouped: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row["claim_id"], []).append(figure_item(row))
+    return grouped
+
+
+def claim_row(
+    row: dict[str, Any], detail_base: str, figures: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """A claim in a list, from a values(*CLAIM_ROW_FIELDS) row and its figure items."""
     pk = row["id"]
     article_id = row["article_id"]
     return {
@@ -99,6 +137,7 @@ def claim_row(row: dict[str, Any], detail_base: str) -> dict[str, Any]:
         "kind": row["kind"],
         "state": row["state"],
         "figure": figure(row["value"], row["qualifier"], row["unit"], row["scale"]),
+        "figures": figures or [],
         "period": period(row["period_start"], row["period_end"], row["date_precision"]),
         "claimant": row["claimant"],
         "article": None
@@ -245,6 +284,10 @@ def claim_detail(
             "rating__rating_value": claim.rating.rating_value if claim.rating_id else None,
         },
         detail_base,
+        [
+            figure_item({"claim_id": claim.pk, "position": n, **figure_values(f)})
+            for n, f in enumerate(claim.figures.all())
+        ],
     )
     span = None
     if claim.span_start is not None:

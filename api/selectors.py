@@ -7,14 +7,29 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from api.models import WebhookDelivery, WebhookSubscription
-from claims.models import Article, Claim, ClaimState, VerdictVersion
+from claims.models import Article, Claim, ClaimFigure, ClaimState, VerdictVersion
 from claims.selectors import claims_visible_to, verdict_history
 from factcheck.roles import is_editor, is_fact_checker
 from sources.models import Capture, CaptureState, Evidence, Source
 
 
 def claim_detail_for(user: Any, claim_id: int) -> Claim | None:
-    return claims_visible_to(user).select_related("assignee").filter(pk=claim_id).first()
+    return (
+        claims_visible_to(user)
+        .select_related("assignee")
+        .prefetch_related("figures")
+        .filter(pk=claim_id)
+        .first()
+    )
+
+
+def figure_rows_of(claim_ids: list[int], fields: tuple[str, ...]) -> QuerySet[ClaimFigure]:
+    """The figures of these claims as values rows, by claim and position, in one query."""
+    return (
+        ClaimFigure.objects.filter(claim_id__in=claim_ids)
+        .order_by("claim_id", "position")
+        .values(*fields)
+    )
 
 
 def latest_published_verdict(claim: Claim) -> VerdictVersion | None:

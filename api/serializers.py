@@ -9,7 +9,15 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from api.models import DeliveryState, WebhookEvent
-from claims.models import ClaimKind, ClaimState, DatePrecision, Qualifier, Scale
+from claims.models import (
+    ClaimKind,
+    ClaimState,
+    DatePrecision,
+    Direction,
+    FigureChange,
+    Qualifier,
+    Scale,
+)
 from sources.models import CaptureState, Relation, SourceKind
 
 ACTIONS = (
@@ -72,6 +80,50 @@ class Period(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
     precision = serializers.ChoiceField(choices=DatePrecision.choices)
+
+
+class ClaimFigureItem(serializers.Serializer):
+    value = serializers.CharField(help_text="The number as written (decimal text).")
+    value_high = serializers.CharField(
+        allow_null=True, help_text='The high end of a range ("30 to 35 hours"), else null.'
+    )
+    amount = serializers.CharField(help_text="The value with its scale applied (decimal text).")
+    amount_high = serializers.CharField(allow_null=True)
+    qualifier = serializers.ChoiceField(choices=Qualifier.choices)
+    unit = serializers.CharField(help_text="container, tonne, percent ...; a currency code.")
+    scale = serializers.ChoiceField(choices=Scale.choices)
+    currency = serializers.CharField(allow_blank=True, help_text="ISO 4217, for money.")
+    direction = serializers.ChoiceField(choices=Direction.choices)
+    change = serializers.ChoiceField(
+        choices=FigureChange.choices, help_text='A change ("rose 14%") or a level.'
+    )
+    baseline = serializers.CharField(allow_blank=True, help_text='"compared with 2019"')
+    concept = serializers.CharField(allow_blank=True, help_text="What is counted.")
+    concept_words = serializers.ListField(child=serializers.CharField())
+    period = Period(allow_null=True, help_text="Null: the figure is about the claim's period.")
+
+
+class FigureInput(serializers.Serializer):
+    value = serializers.DecimalField(max_digits=24, decimal_places=6)
+    value_high = serializers.DecimalField(
+        max_digits=24, decimal_places=6, required=False, allow_null=True
+    )
+    qualifier = serializers.ChoiceField(choices=Qualifier.choices, required=False)
+    unit = serializers.CharField(max_length=32)
+    scale = serializers.ChoiceField(choices=Scale.choices, required=False)
+    currency = serializers.CharField(max_length=3, required=False, allow_blank=True)
+    direction = serializers.ChoiceField(choices=Direction.choices, required=False)
+    change = serializers.ChoiceField(choices=FigureChange.choices, required=False)
+    baseline = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    concept = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    concept_words = serializers.ListField(
+        child=serializers.CharField(max_length=100), required=False, max_length=50
+    )
+    period_start = serializers.DateField(required=False, allow_null=True)
+    period_end = serializers.DateField(required=False, allow_null=True)
+    date_precision = serializers.ChoiceField(
+        choices=[("", "none"), *DatePrecision.choices], required=False
+    )
 
 
 class ArticleBrief(serializers.Serializer):
@@ -140,7 +192,8 @@ class ClaimListItem(serializers.Serializer):
     text = serializers.CharField()
     kind = serializers.ChoiceField(choices=ClaimKind.choices)
     state = serializers.ChoiceField(choices=ClaimState.choices)
-    figure = Figure(allow_null=True)
+    figure = Figure(allow_null=True, help_text="The first of `figures` (the primary figure).")
+    figures = ClaimFigureItem(many=True)
     period = Period(allow_null=True)
     claimant = serializers.CharField(allow_blank=True)
     article = ArticleBrief(allow_null=True)
@@ -210,6 +263,12 @@ class ClaimCreate(serializers.Serializer):
     )
     claimant = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     check_worthiness = serializers.FloatField(min_value=0, max_value=1, required=False, default=0.5)
+    figures = FigureInput(
+        many=True,
+        required=False,
+        max_length=50,
+        help_text="The claim's figures, in order (instead of value, qualifier, unit, scale).",
+    )
 
 
 class ClaimUpdate(ClaimCreate):

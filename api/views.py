@@ -123,7 +123,13 @@ class ClaimList(PolledView):
             fields = (*fields, ordering.field)
         rows, next_link = paginate(request, claims, ordering, fields=fields)
         base = claims_base(request)
-        body = {"next": next_link, "results": [rep.claim_row(row, base) for row in rows]}
+        figures = rep.figures_by_claim(
+            selectors.figure_rows_of([row["id"] for row in rows], rep.FIGURE_ROW_FIELDS)
+        )
+        body = {
+            "next": next_link,
+            "results": [rep.claim_row(row, base, figures.get(row["id"])) for row in rows],
+        }
         response = json_response(body)
         validator.store_body(response.content)
         return validator.apply(response)
@@ -180,9 +186,12 @@ class ClaimDetailView(APIView):
     @extend_schema(
         operation_id="claims_partial_update",
         summary="Edit a claim's content (desk)",
-        description="Runs claims.services.claim_update with optimistic locking: send the "
-        "`version` you read as `expected_version`; a stale one is a 409. Published claims "
-        "are corrected through the `correct` transition instead.",
+        description="Runs claims.services.claim_update, the edit the claim page makes, with "
+        "optimistic locking: send the `version` you read as `expected_version`; a stale one "
+        "is a 409. `figures` replaces the claim's list of figures; value, qualifier, unit and "
+        "scale on their own edit its first figure. A change to the text, figures or period "
+        "queues evidence matching of the claim again. Published claims are corrected through "
+        "the `correct` transition instead.",
         request=ClaimUpdate,
         responses={200: ClaimDetail, **errors(400, 403, 404, 409)},
     )

@@ -10,12 +10,13 @@ from claims.models import (
     Article,
     Claim,
     ClaimComment,
+    ClaimFigure,
     Rating,
     RatingRevision,
     RatingScale,
     VerdictVersion,
 )
-from factcheck.admin import ReadOnlyAdmin
+from factcheck.admin import ReadOnly, ReadOnlyAdmin
 
 
 @admin.register(Article)
@@ -27,8 +28,26 @@ class ArticleAdmin(ReadOnlyAdmin):
     readonly_fields = ["content_hash", "created_by", "created_at", "updated_at"]
 
 
+class ClaimFigureInline(ReadOnly, admin.TabularInline):
+    """A claim's figures, read-only: the claims service writes them with the claim."""
+
+    model = ClaimFigure
+    extra = 0
+    fields = ["position", "display", "direction", "change", "baseline", "concept", "period"]
+    readonly_fields = fields
+
+    @admin.display(description="figure")
+    def display(self, obj: ClaimFigure) -> str:
+        return obj.display
+
+    @admin.display(description="own period")
+    def period(self, obj: ClaimFigure) -> str:
+        return obj.period_display or "the claim's"
+
+
 @admin.register(Claim)
 class ClaimAdmin(ReadOnlyAdmin):
+    inlines = [ClaimFigureInline]
     list_display = [
         "short_text",
         "kind",

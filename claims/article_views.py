@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,9 +14,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from claims import selectors, services
+from claims.candidates import CandidateDraft, candidate_draft
 from claims.extraction import MAX_TEXT_CHARS
-from claims.models import Article, ClaimKind, DatePrecision, Qualifier, Scale
+from claims.figure_forms import WithFigures
+from claims.models import Article, ClaimKind, DatePrecision
 from claims.services.importing import MAX_UPLOAD_BYTES
+from factcheck.date_input import DateField
 from factcheck.errors import DomainError
 from factcheck.roles import is_fact_checker
 from factcheck.submissions import once_per_submission
@@ -31,7 +36,7 @@ class PasteForm(forms.Form):
     title = forms.CharField(max_length=500, required=False, help_text="Defaults to the first line.")
     publisher = forms.CharField(max_length=200, required=False)
     author = forms.CharField(max_length=200, required=False)
-    published_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    published_on = DateField(required=False)
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 12}), strip=False)
 
     def clean_body(self) -> str:
@@ -58,32 +63,44 @@ class FactsForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = ["title", "publisher", "author", "published_on"]
-        widgets = {"published_on": forms.DateInput(attrs={"type": "date"})}
+        field_classes = {"published_on": DateField}
 
 
-class CandidateForm(forms.Form):
-    """A candidate as the fact-checker wants it accepted: the statement, its figure and period."""
+class CandidateForm(WithFigures):
+    """A candidate as the fact-checker wants it accepted: the statement, its figures, its period.
+
+    `disagreements` names the fields where merged candidates differ (with what each said); the
+    form asks for those and takes the rest from the candidates.
+    """
 
     span_start = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     span_end = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Claim, in our words")
     kind = forms.ChoiceField(choices=ClaimKind.choices)
-    qualifier = forms.ChoiceField(choices=[("", "—"), *Qualifier.choices], required=False)
-    value = forms.DecimalField(max_digits=24, decimal_places=6, required=False)
-    scale = forms.ChoiceField(choices=Scale.choices, required=False)
-    unit = forms.CharField(
-        max_length=32, required=False, help_text="container, barrel, USD, percent …"
+    period_start = DateField(
+        label="Period from", required=False, help_text="The period the claim is about."
     )
-    period_start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_precision = forms.ChoiceField(choices=[("", "—"), *DatePrecision.choices], required=False)
+    period_end = DateField(label="Period to", required=False)
+    date_precision = forms.ChoiceField(
+        label="Date precision", choices=[("", "—"), *DatePrecision.choices], required=False
+    )
     claimant = forms.CharField(max_length=200, required=False)
     score = forms.FloatField(min_value=0, max_value=1, required=False, widget=forms.HiddenInput)
 
-    def clean(self):
-        data = super().clean()
-        if data.get("value") is not None and not data.get("unit"):
-            self.add_error("unit", "A figure needs its unit.")
+    def __init__(
+        self, *args: Any, disagreements: dict[str, list[str]] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.disagreements = disagreements or {}
+        if "kind" in self.disagreements:
+            self.fields["kind"].choices = [("", "— choose —"), *ClaimKind.choices]
+        for name, said in self.disagreements.items():
+            target = "period_start" if name == "period" else name
+            if target in self.fields:
+                self.fields[target].help_text = "The merged candidates disagree: " + "; ".join(said)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("period_start") and not data.get("date_precision"):
             self.add_error("date_precision", "Say whether the date is a day, a month or a year.")
         if (
@@ -104,9 +121,10 @@ def _error_fields(form: forms.Form, exc: DomainError) -> None:
     if not exc.fields:
         form.add_error(None, exc.message)
     for name, problems in exc.fields.items():
-        form.add_error(
-            name if name in form.fields else None, f"{exc.message} ({', '.join(problems)})"
-        )
+        message = f"{exc.message} ({', '.join(problems)})"
+        if isinstance(form, WithFigures) and form.place_error(name, message):
+            continue
+        form.add_error(name if name in form.fields else None, message)
 
 
 @login_required
@@ -222,42 +240,14 @@ def _span(raw: str, article: Article) -> tuple[int, int]:
     return start, end
 
 
-def _candidate_initial(article: Article, span: tuple[int, int]) -> dict:
-    row = next(
-        (
-            r
-            for r in selectors.article_candidates(article)
-            if (r.start, r.end) == span and r.candidate is not None
-        ),
-        None,
-    )
-    initial = {
-        "span_start": span[0],
-        "span_end": span[1],
-        "text": article.body[span[0] : span[1]],
-        "kind": "other",
-        "score": 0.5,
-    }
-    if row is None:
-        return initial
-    candidate = row.candidate
-    initial.update(
-        kind=candidate.kind,
-        score=candidate.score,
-        claimant=candidate.claimant,
-        text=" ".join(candidate.text.split()),
-    )
-    figure = candidate.main_figure
-    if figure is not None:
-        initial.update(
-            value=figure.value, qualifier=figure.qualifier, unit=figure.unit, scale=figure.scale
-        )
-    period = candidate.period
-    if period is not None:
-        initial.update(
-            period_start=period.start, period_end=period.end, date_precision=period.precision
-        )
-    return initial
+def _draft(article: Article, spans: list[tuple[int, int]]) -> CandidateDraft:
+    """The claim the candidates at these spans make, as the extractor reads them now."""
+    found = [r.candidate for r in selectors.article_candidates(article) if r.candidate]
+    return candidate_draft(article.body, spans, found)
+
+
+def _spans_query(spans: list[tuple[int, int]]) -> str:
+    return "&".join(f"span={start}-{end}" for start, end in spans)
 
 
 @login_required
@@ -270,17 +260,19 @@ def candidate_action(request: HttpRequest, article_id: int, action: str) -> Http
     here = reverse("claims:article", args=[article.pk])
     try:
         if action == "merge":
-            spans = [_span(raw, article) for raw in request.POST.getlist("merge")]
-            start, end = services.candidates_merge_span(article, spans)
-            return redirect(
-                f"{reverse('claims:candidate-edit', args=[article.pk])}?span={start}-{end}"
-            )
+            spans = sorted({_span(raw, article) for raw in request.POST.getlist("merge")})
+            services.candidates_merge_span(article, spans)
+            edit = reverse("claims:candidate-edit", args=[article.pk])
+            return redirect(f"{edit}?{_spans_query(spans)}")
         span = _span(request.POST.get("span", ""), article)
         if action == "accept":
-            initial = _candidate_initial(article, span)
-            initial.pop("span_start"), initial.pop("span_end")
+            draft = _draft(article, [span])
             claim = services.candidate_accept(
-                actor=request.user, article=article, span=span, **initial
+                actor=request.user,
+                article=article,
+                span=span,
+                figures=draft.figures,
+                **draft.initial,
             )
             messages.success(request, f"Claim {claim.pk} created from the candidate.")
         elif action == "dismiss":
@@ -319,11 +311,18 @@ def candidate_edit(request: HttpRequest, article_id: int) -> HttpResponse:
         status = 400
     else:
         try:
-            span = _span(request.GET.get("span", ""), article)
+            spans = sorted({_span(raw, article) for raw in request.GET.getlist("span")})
+            if not spans:
+                raise DomainError("say which candidate to edit")
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("claims:article", article_id=article.pk)
-        form = CandidateForm(initial=_candidate_initial(article, span))
+        draft = _draft(article, spans)
+        form = CandidateForm(
+            initial={"span_start": draft.start, "span_end": draft.end, **draft.initial},
+            figures=draft.figures,
+            disagreements=draft.disagreements,
+        )
         status = 200
     return render(
         request, "claims/candidate_edit.html", {"article": article, "form": form}, status=status

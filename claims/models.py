@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from claims.figure_text import FIGURE_TEXT_FIELDS, figure_text, period_text
 from factcheck.models import TimeStamped
 
 
@@ -108,7 +109,21 @@ SCALE_FACTORS = {
 class DatePrecision(models.TextChoices):
     DAY = "day", "day"
     MONTH = "month", "month"
+    QUARTER = "quarter", "quarter"
+    HALF = "half", "half year"
     YEAR = "year", "year"
+    FISCAL_YEAR = "fiscal_year", "fiscal year"
+
+
+class Direction(models.TextChoices):
+    NONE = "none", "no direction"
+    UP = "up", "up"
+    DOWN = "down", "down"
+
+
+class FigureChange(models.TextChoices):
+    LEVEL = "level", "a level"
+    CHANGE = "change", "a change"
 
 
 def _choices_check(
@@ -117,8 +132,40 @@ def _choices_check(
     return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
 
 
+def _figure_rules(table: str) -> list[models.CheckConstraint]:
+    """The rules a claim's own figure and period columns share with a ClaimFigure's."""
+    return [
+        models.CheckConstraint(
+            condition=Q(qualifier="") | Q(qualifier__in=Qualifier.values),
+            name=f"{table}_qualifier_valid",
+        ),
+        _choices_check("scale", Scale, f"{table}_scale_valid"),
+        models.CheckConstraint(
+            condition=Q(date_precision="") | Q(date_precision__in=DatePrecision.values),
+            name=f"{table}_precision_valid",
+        ),
+        models.CheckConstraint(
+            condition=Q(period_start__isnull=True)
+            | Q(period_end__isnull=True)
+            | Q(period_end__gte=F("period_start")),
+            name=f"{table}_period_ordered",
+        ),
+        models.CheckConstraint(
+            condition=Q(period_start__isnull=True) | ~Q(date_precision=""),
+            name=f"{table}_period_has_precision",
+        ),
+    ]
+
+
 class Claim(TimeStamped):
-    """A checkable statement in the desk's words, with its figures, dates and source span."""
+    """A checkable statement in the desk's words, with its figures, dates and source span.
+
+    Its figures are ClaimFigure rows (`claim.figures`, none, one or more). The value,
+    qualifier, unit and scale columns here are the primary figure (the first one): the queue
+    and the API filter on them with indexes and no join. Only the claims service writes them,
+    from the first figure, in the transaction that writes the figures. The period columns are
+    the claim's period, which every figure without a period of its own is about.
+    """
 
     article = models.ForeignKey(
         Article, null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
@@ -137,7 +184,7 @@ class Claim(TimeStamped):
     # The period the claim is about: a day, a month, a year, or a range of them.
     period_start = models.DateField(null=True, blank=True)
     period_end = models.DateField(null=True, blank=True)
-    date_precision = models.CharField(max_length=8, choices=DatePrecision.choices, blank=True)
+    date_precision = models.CharField(max_length=12, choices=DatePrecision.choices, blank=True)
     claimant = models.CharField(max_length=200, blank=True)
     state = models.CharField(max_length=20, choices=ClaimState.choices, default=ClaimState.NEW)
     check_worthiness = models.FloatField(default=0.5)
@@ -177,15 +224,7 @@ class Claim(TimeStamped):
         constraints = [
             _choices_check("state", ClaimState, "claim_state_valid"),
             _choices_check("kind", ClaimKind, "claim_kind_valid"),
-            models.CheckConstraint(
-                condition=Q(qualifier="") | Q(qualifier__in=Qualifier.values),
-                name="claim_qualifier_valid",
-            ),
-            _choices_check("scale", Scale, "claim_scale_valid"),
-            models.CheckConstraint(
-                condition=Q(date_precision="") | Q(date_precision__in=DatePrecision.values),
-                name="claim_precision_valid",
-            ),
+            *_figure_rules("claim"),
             # A span comes as a pair, within an article, and is not empty.
             models.CheckConstraint(
                 condition=(Q(span_start__isnull=True) & Q(span_end__isnull=True))
@@ -195,16 +234,6 @@ class Claim(TimeStamped):
                     & Q(article__isnull=False)
                 ),
                 name="claim_span_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(period_start__isnull=True)
-                | Q(period_end__isnull=True)
-                | Q(period_end__gte=F("period_start")),
-                name="claim_period_ordered",
-            ),
-            models.CheckConstraint(
-                condition=Q(period_start__isnull=True) | ~Q(date_precision=""),
-                name="claim_period_has_precision",
             ),
             models.CheckConstraint(
                 condition=Q(value__isnull=True) | ~Q(unit=""), name="claim_value_has_unit"
@@ -231,23 +260,79 @@ class Claim(TimeStamped):
 
     @property
     def figure_display(self) -> str:
+        """The primary figure as a person reads it ("more than 1,000 containers")."""
         if self.value is None:
             return ""
-        value = f"{self.value.normalize():,f}"
-        parts = [] if self.qualifier in ("", "exact") else [self.get_qualifier_display()]
-        parts += [value, self.scale, self.unit]
-        return " ".join(p for p in parts if p)
+        return figure_text(
+            value=self.value, qualifier=self.qualifier, unit=self.unit, scale=self.scale
+        )
 
     @property
     def period_display(self) -> str:
-        if not self.period_start:
-            return ""
-        fmt = {"day": "%-d %B %Y", "month": "%B %Y", "year": "%Y"}.get(
-            self.date_precision, "%Y-%m-%d"
-        )
-        start = self.period_start.strftime(fmt)
-        end = self.period_end.strftime(fmt) if self.period_end else start
-        return start if start == end else f"{start} – {end}"
+        return period_text(self.period_start, self.period_end, self.date_precision)
+
+
+class ClaimFigure(models.Model):
+    """One figure of a claim: a value (or a low-high range) with what it counts and when.
+
+    `position` orders a claim's figures; position 0 is the primary figure, mirrored on the
+    Claim's columns by the claims service. A figure without a period of its own is about the
+    claim's period.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="figures")
+    position = models.PositiveSmallIntegerField()
+    # The number as written, the scale applied on top (114 + billion); value_high ends a range.
+    value = models.DecimalField(max_digits=24, decimal_places=6)
+    value_high = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
+    qualifier = models.CharField(
+        max_length=16, choices=Qualifier.choices, default=Qualifier.EXACT, blank=True
+    )
+    unit = models.CharField(max_length=32)
+    scale = models.CharField(max_length=16, choices=Scale.choices, blank=True)
+    # ISO 4217 code of a money figure (its unit is the same code); empty otherwise.
+    currency = models.CharField(max_length=3, blank=True)
+    direction = models.CharField(max_length=8, choices=Direction.choices, default=Direction.NONE)
+    change = models.CharField(
+        max_length=8, choices=FigureChange.choices, default=FigureChange.LEVEL
+    )
+    # The comparison point as written ("compared with 2019").
+    baseline = models.CharField(max_length=200, blank=True)
+    # What is counted, as a short phrase, and its key words (lower case, singular).
+    concept = models.CharField(max_length=300, blank=True)
+    concept_words = models.JSONField(default=list, blank=True)
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(max_length=12, choices=DatePrecision.choices, blank=True)
+
+    class Meta:
+        ordering = ["claim", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "position"], name="one_figure_per_position"),
+            *_figure_rules("figure"),
+            _choices_check("direction", Direction, "figure_direction_valid"),
+            _choices_check("change", FigureChange, "figure_change_valid"),
+            models.CheckConstraint(condition=~Q(unit=""), name="figure_has_unit"),
+            models.CheckConstraint(
+                condition=Q(value_high__isnull=True) | Q(value_high__gt=F("value")),
+                name="figure_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display} (claim {self.claim_id})"
+
+    @property
+    def amount(self) -> Decimal:
+        return self.value * SCALE_FACTORS[self.scale]
+
+    @property
+    def display(self) -> str:
+        return figure_text(**{name: getattr(self, name) for name in FIGURE_TEXT_FIELDS})
+
+    @property
+    def period_display(self) -> str:
+        return period_text(self.period_start, self.period_end, self.date_precision)
 
 
 class RatingScale(models.Model):

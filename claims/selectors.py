@@ -25,10 +25,12 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from claims import workflow
+from claims.candidates import CandidateSummary, candidate_summary
 from claims.models import (
     Article,
     Claim,
     ClaimComment,
+    ClaimFigure,
     ClaimState,
     Rating,
     RatingRevision,
@@ -177,6 +179,11 @@ class CandidateRow:
     def claim_id(self) -> int | None:
         return self.claim_ids[0] if self.claim_ids else None
 
+    @property
+    def summary(self) -> CandidateSummary | None:
+        """The candidate in a person's words (kind, check-worthiness, figures, period)."""
+        return candidate_summary(self.candidate) if self.candidate is not None else None
+
 
 def article_candidates(article: Article) -> list[CandidateRow]:
     """Candidates (extracted now: fast enough to need no storage) and claims, in body order."""
@@ -307,6 +314,20 @@ def _capture_health(claims: QuerySet[Claim]) -> QuerySet[Claim]:
     )
 
 
+def _figure_summary(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    """Annotate figure_count and the first figure's range end, direction and change (the
+    claim's own columns hold the rest of it): correlated subqueries on (claim, position)."""
+    figures = ClaimFigure.objects.filter(claim_id=OuterRef("pk")).order_by()
+    counted = figures.values("claim_id").annotate(n=Count("id")).values("n")
+    first = figures.filter(position=0)
+    return claims.annotate(
+        figure_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0),
+        first_value_high=Subquery(first.values("value_high")[:1]),
+        first_direction=Subquery(first.values("direction")[:1]),
+        first_change=Subquery(first.values("change")[:1]),
+    )
+
+
 def claim_search(claims: QuerySet[Claim], q: str) -> QuerySet[Claim]:
     """Full-text search on the claim's text: PostgreSQL's (english, web-search syntax) through the
     GIN index of migration 0006, a case-insensitive substring elsewhere (SQLite)."""
@@ -368,7 +389,9 @@ def claim_queue(
             Q(**{f"{field_name}__{op}": value}) | Q(**{field_name: value, f"id__{op}": pk})
         )
     prefix = "-" if walk_descending else ""
-    claims = _capture_health(claims).order_by(f"{prefix}{field_name}", f"{prefix}id")
+    claims = _figure_summary(_capture_health(claims)).order_by(
+        f"{prefix}{field_name}", f"{prefix}id"
+    )
     rows = list(claims[: size + 1])
     more = len(rows) > size
     rows = rows[:size]

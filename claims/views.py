@@ -25,18 +25,20 @@ from django.views.decorators.http import require_GET
 
 from api.claimreview import claimreview_for
 from claims import selectors, services
+from claims.figure_forms import WithFigures
+from claims.figure_text import figure_text
 from claims.models import (
     Article,
     Claim,
     ClaimKind,
     ClaimState,
     DatePrecision,
-    Qualifier,
     RatingScale,
-    Scale,
     VerdictVersion,
 )
 from claims.next_action import next_action_for
+from claims.services.figures import figure_values
+from factcheck.date_input import DateField
 from factcheck.errors import DomainError
 from factcheck.roles import is_editor
 from factcheck.search import prior_checks
@@ -44,7 +46,6 @@ from factcheck.submissions import once_per_submission
 from factcheck.views import desk_required, post_only
 from sources.models import Relation
 from sources.selectors import claim_evidence_panels, evidence_for_claim
-from sources.services import evidence_match_request
 
 # The queue -------------------------------------------------------------------------------------
 
@@ -146,6 +147,23 @@ KIND_LABELS = dict(ClaimKind.choices)
 STATE_LABELS = dict(ClaimState.choices)
 
 
+def _queue_figure(claim: Claim) -> str:
+    """The first figure in words ("up 14%"), and how many more the claim holds."""
+    if claim.value is None:
+        return ""
+    text = figure_text(
+        value=claim.value,
+        qualifier=claim.qualifier,
+        unit=claim.unit,
+        scale=claim.scale,
+        value_high=getattr(claim, "first_value_high", None),
+        direction=getattr(claim, "first_direction", None) or "none",
+        change=getattr(claim, "first_change", None) or "level",
+    )
+    more = getattr(claim, "figure_count", 1) - 1
+    return f"{text} and {more} more figure{'s' if more > 1 else ''}" if more > 0 else text
+
+
 def queue_rows(claims: list[Claim]) -> list[QueueRow]:
     claim_url, article_url = _url_pattern("claims:detail"), _url_pattern("claims:article")
     return [
@@ -157,7 +175,7 @@ def queue_rows(claims: list[Claim]) -> list[QueueRow]:
             changed=timezone.localtime(c.updated_at).strftime("%-d %b %Y"),
             article_url=article_url(c.article_id) if c.article_id else "",
             article_title=_shorten(c.article.title, 60) if c.article_id else "",
-            figure=c.figure_display,
+            figure=_queue_figure(c),
             period=c.period_display,
             state=c.state,
             state_label=STATE_LABELS.get(c.state, c.state),
@@ -218,8 +236,6 @@ def claim_queue(request: HttpRequest) -> HttpResponse:
 
 # The claim page's forms ------------------------------------------------------------------------
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 class VersionedForm(forms.Form):
     """Every write names the claim version its author saw (optimistic locking)."""
@@ -227,19 +243,15 @@ class VersionedForm(forms.Form):
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class ClaimEditForm(VersionedForm):
+class ClaimEditForm(WithFigures, VersionedForm):
+    """The claim's own fields and the rows of its figures (claims.figure_forms)."""
+
     text = forms.CharField(label="Claim, in our words", widget=forms.Textarea(attrs={"rows": 3}))
     kind = forms.ChoiceField(label="Kind", choices=ClaimKind.choices)
-    qualifier = forms.ChoiceField(
-        label="Qualifier", choices=[("", "—"), *Qualifier.choices], required=False
+    period_start = DateField(
+        label="Period from", required=False, help_text="The period the claim is about."
     )
-    value = forms.DecimalField(label="Value", max_digits=24, decimal_places=6, required=False)
-    scale = forms.ChoiceField(label="Scale", choices=Scale.choices, required=False)
-    unit = forms.CharField(
-        label="Unit", max_length=32, required=False, help_text="container, barrel, USD, percent …"
-    )
-    period_start = forms.DateField(label="Period from", required=False, widget=DATE)
-    period_end = forms.DateField(label="Period to", required=False, widget=DATE)
+    period_end = DateField(label="Period to", required=False)
     date_precision = forms.ChoiceField(
         label="Date precision", choices=[("", "—"), *DatePrecision.choices], required=False
     )
@@ -251,9 +263,8 @@ class ClaimEditForm(VersionedForm):
             name: getattr(claim, name) for name in cls.base_fields if name != "expected_version"
         }
         initial["expected_version"] = claim.version
-        if initial["value"] is not None:
-            initial["value"] = initial["value"].normalize()
-        return cls(initial=initial, prefix="edit")
+        figures = [figure_values(f) for f in claim.figures.all()]
+        return cls(initial=initial, prefix="edit", figures=figures)
 
 
 def _evidence_choices(evidence: list) -> list[tuple[int, str]]:
@@ -358,14 +369,10 @@ def _user(pk: int | None) -> Any:
 
 def _edit(user: Any, claim: Claim, data: dict[str, Any]) -> Any:
     changes = {k: v for k, v in data.items() if k != "expected_version"}
-    if changes.get("value") is None:
-        changes["qualifier"] = ""
-    updated = services.claim_update(
+    # The service queues evidence matching when the figures, dates or text changed.
+    return services.claim_update(
         actor=user, claim=claim, expected_version=data["expected_version"], **changes
     )
-    # New figures or dates: compare them with the archived sources again (a task, on commit).
-    evidence_match_request(claim_id=updated.pk)
-    return updated
 
 
 ACTIONS: dict[str, ClaimAction] = {
@@ -625,7 +632,8 @@ def _claim_page(
 ) -> HttpResponse:
     user = request.user
     claim = get_object_or_404(
-        Claim.objects.select_related("article", "assignee", "rating"), pk=claim_id
+        Claim.objects.select_related("article", "assignee", "rating").prefetch_related("figures"),
+        pk=claim_id,
     )
     evidence = list(evidence_for_claim(claim.pk))
     for item in evidence:
@@ -657,6 +665,7 @@ def _claim_page(
         "claims/claim_detail.html",
         {
             "claim": claim,
+            "figures": list(claim.figures.all()),
             "evidence": evidence,
             "relations": Relation.choices,
             "any_pending": any(e.latest_capture and e.latest_capture.is_pending for e in evidence),
@@ -701,9 +710,11 @@ def _apply_error(form: forms.Form, exc: DomainError) -> PageError | None:
         return PageError(exc.message, conflict=True)
     placed = False
     for name, problems in exc.fields.items():
+        detail = "" if problems in (["required"], []) else f" ({', '.join(problems)})"
         if name in form.fields and not form.fields[name].widget.is_hidden:
-            detail = "" if problems in (["required"], []) else f" ({', '.join(problems)})"
             form.add_error(name, exc.message + detail)
+            placed = True
+        elif isinstance(form, WithFigures) and form.place_error(name, exc.message + detail):
             placed = True
     return None if placed else PageError(exc.message)
 

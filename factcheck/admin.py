@@ -5,8 +5,8 @@ from django.contrib import admin
 from factcheck.models import AuditEvent
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Admin for finding and reading rows that only the services may write (audit, workflow)."""
+class ReadOnly:
+    """No add, change or delete: for admins and inlines of rows only the services may write."""
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -16,6 +16,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    """Admin for finding and reading rows that only the services may write (audit, workflow)."""
 
 
 @admin.register(AuditEvent)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
 from claims import workflow
 from claims.models import Claim, RatingScale
+from claims.services.figures import figure_snapshot
 from claims.signals import claim_state_changed, send_on_commit
 from factcheck.audit import audit_record
 from factcheck.errors import DomainError
@@ -22,9 +23,12 @@ else:
     Actor = Any
 
 
-def claim_snapshot(claim: Claim) -> dict[str, Any]:
-    """The fields an audit event records before and after a change."""
-    return {
+def claim_snapshot(
+    claim: Claim, *, figures: Iterable[Mapping[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The fields an audit event records before and after a change (with the figures, when
+    the change is to them)."""
+    snapshot: dict[str, Any] = {
         "text": claim.text,
         "kind": claim.kind,
         "state": claim.state,
@@ -43,6 +47,9 @@ def claim_snapshot(claim: Claim) -> dict[str, Any]:
         "published_at": claim.published_at.isoformat() if claim.published_at else None,
         "version": claim.version,
     }
+    if figures is not None:
+        snapshot["figures"] = [figure_snapshot(f) for f in figures]
+    return snapshot
 
 
 def _lock_claim(claim: Claim) -> Claim:

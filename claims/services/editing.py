@@ -1,9 +1,11 @@
-"""Writes for a claim's content: create it, edit it under optimistic locking, comment on it."""
+"""Writes for a claim's content: create it with its figures, edit it under optimistic locking (the
+one edit the claim page and the API share), comment on it."""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -18,55 +20,40 @@ from claims.models import (
     ClaimKind,
     ClaimState,
     CommentKind,
-    DatePrecision,
-    Qualifier,
-    Scale,
 )
 from claims.services._base import Actor, check_version, claim_snapshot, required_text
+from claims.services.figures import (
+    PERIOD_FIELDS,
+    PRIMARY_FIELDS,
+    figure_check,
+    figure_values,
+    figures_check,
+    figures_in_period,
+    figures_store,
+    period_check,
+    primary_columns,
+)
 from claims.services.verdicts import discard_draft_verdict
 from factcheck.audit import audit_record
 from factcheck.errors import DomainError
+from sources.services import evidence_match_request
 
 # What claim_update may change; state, assignee, rating and version move only by transitions.
+# value/qualifier/unit/scale edit the first figure; `figures` replaces the list.
 EDITABLE_FIELDS = frozenset(
     {
         "text",
         "kind",
         "span",
-        "value",
-        "qualifier",
-        "unit",
-        "scale",
-        "period_start",
-        "period_end",
-        "date_precision",
+        *PRIMARY_FIELDS,
+        *PERIOD_FIELDS,
+        "figures",
         "claimant",
         "check_worthiness",
     }
 )
-
-
-def _figure_fields(value: Any, qualifier: str, unit: str, scale: str) -> dict[str, Any]:
-    errors: dict[str, list[str]] = {}
-    if value is not None and not isinstance(value, Decimal):
-        try:
-            value = Decimal(str(value))
-        except InvalidOperation:
-            errors["value"] = [f"not a number: {value!r}"]
-    if qualifier and qualifier not in Qualifier.values:
-        errors["qualifier"] = [f"unknown qualifier {qualifier!r}"]
-    if scale and scale not in Scale.values:
-        errors["scale"] = [f"unknown scale {scale!r}"]
-    if value is not None and not unit:
-        errors["unit"] = ["a figure needs a unit (container, barrel, USD, percent ...)"]
-    if errors:
-        raise DomainError("the figure is not valid", fields=errors)
-    return {
-        "value": value,
-        "qualifier": qualifier or ("exact" if value is not None else ""),
-        "unit": unit,
-        "scale": scale,
-    }
+# What evidence matching reads of a claim: a change to any of these queues it again.
+MATCHED_FIELDS = frozenset({"text", "kind", *PRIMARY_FIELDS, *PERIOD_FIELDS, "figures"})
 
 
 def _claim_fields(
@@ -75,34 +62,15 @@ def _claim_fields(
     text: str,
     kind: str,
     span: tuple[int, int] | None,
-    value: Any,
-    qualifier: str,
-    unit: str,
-    scale: str,
-    period_start: dt.date | None,
-    period_end: dt.date | None,
-    date_precision: str,
     claimant: str,
     check_worthiness: float,
 ) -> dict[str, Any]:
-    """Check a claim's content as a whole and return the column values to store."""
+    """Check a claim's own content (not its figures) and return the column values to store."""
     text = text.strip()
     if not text:
         raise DomainError("a claim needs its statement", fields={"text": ["required"]})
     if kind not in ClaimKind.values:
         raise DomainError(f"unknown kind {kind!r}", fields={"kind": ["invalid"]})
-    fields = _figure_fields(value, qualifier, unit, scale)
-    if period_start and not period_end:
-        period_end = period_start
-    if period_start and period_end and period_end < period_start:
-        raise DomainError(
-            "the period ends before it starts", fields={"period_end": ["before start"]}
-        )
-    if period_start and date_precision not in DatePrecision.values:
-        raise DomainError(
-            "a period needs its precision (day, month or year)",
-            fields={"date_precision": ["required"]},
-        )
     span_start = span_end = None
     span_text = ""
     if span is not None:
@@ -125,13 +93,27 @@ def _claim_fields(
         "span_start": span_start,
         "span_end": span_end,
         "span_text": span_text,
-        "period_start": period_start,
-        "period_end": period_end,
-        "date_precision": date_precision if period_start else "",
         "claimant": claimant.strip(),
         "check_worthiness": check_worthiness,
-        **fields,
     }
+
+
+def _edit_first_figure(
+    figures: list[dict[str, Any]], primary: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Apply value/qualifier/unit/scale given on their own to the first figure.
+
+    A value of None removes the first figure; with no figure, one is made when a value is given.
+    """
+    if not primary:
+        return figures
+    if "value" in primary and primary["value"] is None:
+        return figures[1:]
+    if not figures and primary.get("value") is None:
+        return figures  # a qualifier or unit without a value: no figure to give it to
+    base = figures[0] if figures else {}
+    first = figure_check({**base, **primary})
+    return [first, *figures[1:]]
 
 
 @transaction.atomic
@@ -152,29 +134,50 @@ def claim_create(
     date_precision: str = "",
     claimant: str = "",
     check_worthiness: float = 0.5,
+    figures: Sequence[Mapping[str, Any]] | None = None,
 ) -> Claim:
-    """Create a claim in state new, with its figure, period and span checked."""
+    """Create a claim in state new, with its figures, period and span checked.
+
+    Either one figure as value/qualifier/unit/scale, or `figures`, a list of FIGURE_FIELDS
+    mappings; a figure with no period of its own is about the claim's period.
+    """
+    if figures is not None and value is not None:
+        raise DomainError(
+            "give the figure as value and unit, or as a list of figures, not both",
+            fields={"figures": ["and value given"]},
+        )
     fields = _claim_fields(
         article=article,
         text=text,
         kind=kind,
         span=span,
-        value=value,
-        qualifier=qualifier,
-        unit=unit,
-        scale=scale,
-        period_start=period_start,
-        period_end=period_end,
-        date_precision=date_precision,
         claimant=claimant,
         check_worthiness=check_worthiness,
     )
+    if figures is None:
+        checked = _edit_first_figure(
+            [], {"value": value, "qualifier": qualifier, "unit": unit, "scale": scale}
+        )
+    else:
+        checked = figures_check(figures)
+    period = period_check(period_start, period_end, date_precision)
+    if period[0] is None and checked and checked[0]["period_start"] is not None:
+        # A claim given no period of its own is about its first figure's.
+        period = (
+            checked[0]["period_start"],
+            checked[0]["period_end"],
+            checked[0]["date_precision"],
+        )
+    checked = figures_in_period(checked, period)
     try:
         claim = Claim.objects.create(
             article=article,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
             **fields,
+            **primary_columns(checked),
+            **dict(zip(PERIOD_FIELDS, period, strict=True)),
         )
+        figures_store(claim, checked)
     except IntegrityError as exc:
         raise DomainError(f"the claim was refused by the database: {exc}") from exc
     audit_record(
@@ -182,18 +185,23 @@ def claim_create(
         obj=claim,
         actor=actor,
         system_actor=system_actor,
-        after=claim_snapshot(claim),
+        after=claim_snapshot(claim, figures=checked),
     )
     return claim
 
 
 @transaction.atomic
 def claim_update(*, actor: Actor, claim: Claim, expected_version: int, **changes: Any) -> Claim:
-    """Edit a claim's content if nobody changed it since `expected_version`; never once published.
+    """Edit a claim's text and figures if nobody changed it since `expected_version`.
 
-    Optimistic: one `UPDATE ... WHERE id = ? AND version = ?` that bumps the version; when it
-    matches no row the caller gets a conflict carrying the claim as it now is. `span` is given as
-    a (start, end) pair or None. Changing nothing writes nothing.
+    The one edit of a claim's content, for the claim page and the API alike. Optimistic: one
+    `UPDATE ... WHERE id = ? AND version = ?` that bumps the version; when it matches no row the
+    caller gets a conflict carrying the claim as it now is. Never once published. `span` is a
+    (start, end) pair or None; `figures` replaces the list of figures; value, qualifier, unit
+    and scale given on their own edit the first figure (a value of None removes it); the
+    period is the claim's, shared by every figure without its own. Changing nothing writes
+    nothing; a change to what matching reads (text, figures, period) queues evidence matching
+    of the claim when the transaction commits.
     """
     workflow.require_role(actor, "edit", claim)
     unknown = sorted(set(changes) - EDITABLE_FIELDS)
@@ -202,35 +210,48 @@ def claim_update(*, actor: Actor, claim: Claim, expected_version: int, **changes
             f"These fields cannot be edited here: {', '.join(unknown)}.",
             fields={name: ["not editable"] for name in unknown},
         )
-    current = Claim.objects.select_related("article").filter(pk=claim.pk).first()
+    current = (
+        Claim.objects.select_related("article")
+        .prefetch_related("figures")
+        .filter(pk=claim.pk)
+        .first()
+    )
     if current is None:
         raise DomainError("This claim no longer exists.", code="not_found")
     check_version(current, expected_version)
     workflow.require_state("edit", current)
 
+    before_figures = [figure_values(f) for f in current.figures.all()]
     merged: dict[str, Any] = {
         "text": current.text,
         "kind": current.kind,
         "span": (current.span_start, current.span_end) if current.span_start is not None else None,
-        "value": current.value,
-        "qualifier": current.qualifier,
-        "unit": current.unit,
-        "scale": current.scale,
-        "period_start": current.period_start,
-        "period_end": current.period_end,
-        "date_precision": current.date_precision,
         "claimant": current.claimant,
         "check_worthiness": current.check_worthiness,
     }
-    if changes.get("value", "") is None and "qualifier" not in changes:
-        changes["qualifier"] = ""  # no figure, no qualifier
-    merged.update(changes)
+    merged.update({k: v for k, v in changes.items() if k in merged})
     fields = _claim_fields(article=current.article, **merged)
+
+    figures = before_figures
+    if "figures" in changes:
+        figures = figures_check(changes["figures"])
+    figures = _edit_first_figure(figures, {k: changes[k] for k in PRIMARY_FIELDS if k in changes})
+    period = (current.period_start, current.period_end, current.date_precision)
+    period_changes = {k: changes[k] for k in PERIOD_FIELDS if k in changes}
+    if period_changes:
+        given = dict(zip(PERIOD_FIELDS, period, strict=True)) | period_changes
+        if given["period_start"] is None and "period_end" not in period_changes:
+            given["period_end"] = None  # clearing the start clears the period
+        period = period_check(given["period_start"], given["period_end"], given["date_precision"])
+    figures = figures_in_period(figures, period)
+    fields.update(primary_columns(figures))
+    fields.update(zip(PERIOD_FIELDS, period, strict=True))
     changed = {name: v for name, v in fields.items() if getattr(current, name) != v}
-    if not changed:
+    figures_changed = figures != before_figures
+    if not changed and not figures_changed:
         return claim
 
-    before = claim_snapshot(current)
+    before = claim_snapshot(current, figures=before_figures)
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -240,6 +261,8 @@ def claim_update(*, actor: Actor, claim: Claim, expected_version: int, **changes
                 .update(**changed, version=F("version") + 1, updated_at=now)
             )
             if rows:
+                if figures_changed:
+                    figures_store(current, figures)
                 # The approval was given on the claim as it was: it must be given again.
                 discard_draft_verdict(
                     actor=actor,
@@ -265,10 +288,15 @@ def claim_update(*, actor: Actor, claim: Claim, expected_version: int, **changes
         obj=current,
         actor=actor,
         before=before,
-        after=claim_snapshot(current),
+        after=claim_snapshot(current, figures=figures),
     )
     for name in [*changed, "version", "updated_at"]:
         setattr(claim, name, getattr(current, name))
+    if figures_changed and hasattr(claim, "_prefetched_objects_cache"):
+        claim._prefetched_objects_cache.pop("figures", None)
+    if figures_changed or MATCHED_FIELDS & set(changed):
+        # New figures or dates: compare them with the archived sources again (a task, on commit).
+        evidence_match_request(claim_id=current.pk)
     return claim
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import IO, Any
 
@@ -317,8 +318,10 @@ def candidate_accept(
     date_precision: str = "",
     claimant: str = "",
     score: float = 0.5,
+    figures: Sequence[Mapping[str, Any]] | None = None,
 ) -> Claim:
-    """Accept a candidate (as found, or edited) as a claim in state new, keeping its span."""
+    """Accept a candidate (as found, or edited) as a claim in state new, keeping its span and
+    all its figures (`figures`, as claim_create takes them)."""
     _require_researcher(actor)
     start, end = span
     _check_span(article, start, end)
@@ -342,6 +345,7 @@ def candidate_accept(
         date_precision=date_precision,
         claimant=claimant,
         check_worthiness=min(max(score, 0.0), 1.0),
+        figures=figures,
     )
     _forget_dismissal(article, start, end)
     return claim

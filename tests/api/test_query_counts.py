@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from api.conditional import bump_data_version
 from api.models import WebhookDelivery, WebhookSubscription
-from claims.models import Article, Claim, ClaimState, Rating, RatingScale, VerdictVersion
+from claims.models import (
+    Article,
+    Claim,
+    ClaimFigure,
+    ClaimState,
+    Rating,
+    RatingScale,
+    VerdictVersion,
+)
 from sources.models import Capture, CaptureState, Evidence, Source
 
 
@@ -63,13 +71,22 @@ def _verdicts(claim, n, editor):
     )
 
 
+def _figures(claims, per_claim):
+    ClaimFigure.objects.bulk_create(
+        ClaimFigure(claim=c, position=i, value=i + 1, unit="tonne")
+        for c in claims
+        for i in range(per_claim)
+    )
+
+
 def claims_list(n, ctx):
-    _claims(n)
+    _figures(_claims(n), per_claim=3)
     return f"/api/v1/claims/?page_size={n}"
 
 
 def claim_detail(n, ctx):
     [claim] = _claims(1)
+    _figures([claim], per_claim=n)
     _evidence(claim, n, "detail")
     _verdicts(claim, 1, ctx["editor"])
     return f"/api/v1/claims/{claim.pk}/"
@@ -180,8 +197,8 @@ def webhook_deliveries(n, ctx):
 
 # endpoint -> (setup, queries beyond authentication)
 CASES = {
-    "claims list": (claims_list, 2),  # roles, the page
-    "claim detail": (claim_detail, 5),  # roles, claim, verdict, evidence, captures
+    "claims list": (claims_list, 3),  # roles, the page, its figures
+    "claim detail": (claim_detail, 6),  # roles, claim, figures, verdict, evidence, captures
     "claim status": (claim_status, 2),  # roles, the row
     "claim ratings": (claim_ratings, 4),  # roles, claim, ratings, evidence (editors: no own check)
     "claim verdicts": (claim_verdicts, 4),  # roles, claim, verdicts, evidence

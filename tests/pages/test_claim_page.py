@@ -21,21 +21,30 @@ def detail(claim: Claim) -> str:
     return reverse("claims:detail", args=[claim.pk])
 
 
+FIGURE_FIELDS = {"qualifier", "value", "value_high", "scale", "unit", "direction", "change"}
+
+
 def edit_data(claim: Claim, **changes) -> dict:
+    """The claim form as posted: the claim's fields and one figure row (edit-figure-0-...)."""
     data = {
         "edit-expected_version": claim.version,
         "edit-text": claim.text,
         "edit-kind": claim.kind,
-        "edit-qualifier": "more_than",
-        "edit-value": "1000",
-        "edit-scale": "",
-        "edit-unit": "container",
         "edit-period_start": "2023-10-01",
         "edit-period_end": "2023-10-31",
         "edit-date_precision": "month",
         "edit-claimant": "",
+        "edit-figure-TOTAL_FORMS": "1",
+        "edit-figure-INITIAL_FORMS": "0",
+        "edit-figure-0-qualifier": "more_than",
+        "edit-figure-0-value": "1000",
+        "edit-figure-0-scale": "",
+        "edit-figure-0-unit": "container",
+        "edit-figure-0-direction": "none",
+        "edit-figure-0-change": "level",
     }
-    data.update({f"edit-{k}": v for k, v in changes.items()})
+    for name, value in changes.items():
+        data[f"edit-figure-0-{name}" if name in FIGURE_FIELDS else f"edit-{name}"] = value
     return data
 
 
@@ -84,7 +93,7 @@ def test_an_invalid_figure_is_reported_next_to_its_field(client_for, fact_checke
     response = client_for(fact_checker).post(action(claim, "edit"), edit_data(claim, unit=""))
     assert response.status_code == 400
     page = response.content.decode()
-    assert "a figure needs a unit" in field_errors(page, "id_edit-unit").lower()
+    assert "a figure needs a unit" in field_errors(page, "id_edit-figure-0-unit").lower()
 
 
 def test_a_rating_without_rationale_is_refused_next_to_the_field(
@@ -296,3 +305,52 @@ def test_comments_are_listed_and_unknown_actions_are_404(client_for, fact_checke
     assert "Ask the port." in client.get(detail(claim)).content.decode()
     assert client.post(action(claim, "explode"), {}).status_code == 404
     assert client.get(action(claim, "comment"))["Location"] == detail(claim)  # a reload: back
+
+
+def figure_form_data(page_form, **claim_changes) -> dict:
+    """The claim form as drawn on the page (its figure rows included), with `claim_changes`."""
+    data = {
+        f"edit-{name}": "" if value is None else value for name, value in page_form.initial.items()
+    }
+    data.update({f"edit-{k}": v for k, v in claim_changes.items()})
+    rows = page_form.figures
+    data["edit-figure-TOTAL_FORMS"] = str(rows.total_form_count())
+    data["edit-figure-INITIAL_FORMS"] = str(rows.initial_form_count())
+    for n, row in enumerate(rows.forms[: rows.initial_form_count()]):
+        for name, value in row.initial.items():
+            data[f"edit-figure-{n}-{name}"] = "" if value is None else str(value)
+    return data
+
+
+def test_the_claim_form_adds_a_figure_in_its_blank_row_and_removes_one_by_its_box(
+    client_for, fact_checker
+):
+    from claims.services import claim_create
+
+    claim = claim_create(
+        actor=fact_checker,
+        text="Pepper exports rose 14% to 112,400 tonnes.",
+        kind="quantity",
+        figures=[{"value": "14", "unit": "percent", "direction": "up", "change": "change"}],
+    )
+    Claim.objects.filter(pk=claim.pk).update(state=ClaimState.RESEARCHING)
+    client = client_for(fact_checker)
+    form = client.get(detail(claim)).context["forms"]["edit"]
+    assert form.figures.initial_form_count() == 1 and form.figures.total_form_count() == 2
+    data = figure_form_data(form)
+    data.update({"edit-figure-1-value": "112400", "edit-figure-1-unit": "tonne"})
+    data.update({"edit-figure-1-direction": "up", "edit-figure-1-change": "level"})
+    response = client.post(action(claim, "edit"), data)
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "up 14%" in page and "112,400 tonnes, after a rise" in page
+    assert list(claim.figures.values_list("value", flat=True)) == [14, 112400]
+
+    form = client.get(detail(claim)).context["forms"]["edit"]
+    data = figure_form_data(form)
+    data["edit-figure-0-DELETE"] = "on"
+    removed = client.post(action(claim, "edit"), data)
+    assert removed.status_code == 302, removed.context["forms"]["edit"].figures.errors
+    claim.refresh_from_db()
+    assert list(claim.figures.values_list("value", flat=True)) == [112400]
+    assert (claim.value, claim.unit, claim.version) == (112400, "tonne", 3)

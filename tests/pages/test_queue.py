@@ -166,3 +166,26 @@ def test_the_queue_needs_a_desk_role(client_for, outsider):
     assert client_for(outsider).get(QUEUE).status_code == 403
     response = client_for().get(QUEUE)
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_the_queue_says_the_first_figure_in_words_and_how_many_more(desk):
+    claim_create(
+        system_actor="test-setup",
+        text="Pepper exports rose 14% to 112,400 tonnes, and prices 3%.",
+        kind="quantity",
+        figures=[
+            {"value": "14", "unit": "percent", "direction": "up", "change": "change"},
+            {"value": "112400", "unit": "tonne"},
+            {"value": "3", "unit": "percent", "direction": "up", "change": "change"},
+        ],
+    )
+    make_claim()
+    claim_create(
+        system_actor="test-setup",
+        text="Ferries take 30 to 35 hours.",
+        figures=[{"value": "30", "value_high": "35", "unit": "hour"}],
+    )
+    page = desk.get(QUEUE).content.decode()
+    assert "up 14% and 2 more figures" in page
+    assert "30 to 35 hours</span>" in page
+    assert re.search(r"\d+ thousand tonnes</span>", page)  # one figure: nothing more said
