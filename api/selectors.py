@@ -70,17 +70,9 @@ def captures_visible_to(user: Any, *, with_text: bool = False) -> QuerySet[Captu
 
 
 def published_claims_for_claimreview() -> QuerySet[Claim]:
-    """Published claims with what ClaimReview needs: article, rating, cited sources."""
-    return (
-        Claim.objects.filter(state=ClaimState.PUBLISHED)
-        .select_related("article", "rating")
-        .prefetch_related(
-            Prefetch(
-                "evidence",
-                queryset=Evidence.objects.select_related("source").order_by("created_at", "id"),
-            )
-        )
-    )
+    """Published claims with what ClaimReview needs: article and rating (our evidence is no
+    appearance of the claim, so it is not read)."""
+    return Claim.objects.filter(state=ClaimState.PUBLISHED).select_related("article", "rating")
 
 
 def latest_verdicts_of(claim_ids: list[int]) -> dict[int, VerdictVersion]:

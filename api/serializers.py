@@ -9,7 +9,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from api.models import DeliveryState, WebhookEvent
-from claims.models import ClaimKind, ClaimState, DatePrecision, Qualifier, Scale
+from claims.models import ClaimantKind, ClaimKind, ClaimState, DatePrecision, Qualifier, Scale
 from sources.models import CaptureState, Relation, SourceKind
 
 ACTIONS = (
@@ -113,6 +113,11 @@ class Passage(serializers.Serializer):
     capture = serializers.IntegerField()
 
 
+class Retraction(serializers.Serializer):
+    at = serializers.DateTimeField()
+    reason = serializers.CharField()
+
+
 class EvidenceItem(serializers.Serializer):
     id = serializers.IntegerField()
     relation = serializers.ChoiceField(choices=Relation.choices)
@@ -120,6 +125,9 @@ class EvidenceItem(serializers.Serializer):
     passage = Passage(allow_null=True)
     source = SourceBrief()
     capture = CaptureSummary(allow_null=True, help_text="The source's latest capture.")
+    retracted = Retraction(
+        allow_null=True, help_text="When and why the source was retracted from the claim."
+    )
 
 
 class VerdictPublic(serializers.Serializer):
@@ -157,6 +165,9 @@ class ClaimDetail(ClaimListItem):
     created_at = serializers.DateTimeField()
     span = Span(allow_null=True, help_text="Where in the article the claim came from.")
     check_worthiness = serializers.FloatField()
+    claimant_kind = serializers.ChoiceField(
+        choices=ClaimantKind.choices, help_text="Whether the claimant is a person or not."
+    )
     assignee = serializers.CharField(allow_null=True, help_text="Shown to the desk only.")
     verdict = VerdictPublic(allow_null=True, help_text="The latest published verdict.")
     sources = EvidenceItem(many=True)
@@ -209,6 +220,9 @@ class ClaimCreate(serializers.Serializer):
         choices=[("", "none"), *DatePrecision.choices], required=False, default=""
     )
     claimant = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    claimant_kind = serializers.ChoiceField(
+        choices=ClaimantKind.choices, required=False, default=ClaimantKind.PERSON
+    )
     check_worthiness = serializers.FloatField(min_value=0, max_value=1, required=False, default=0.5)
 
 

@@ -53,7 +53,7 @@ from claims.models import Article, Claim, Rating, RatingScale
 from claims.selectors import claim_actions_for, claims_visible_to, ratings_visible_to
 from factcheck.errors import DomainError
 from factcheck.roles import is_fact_checker
-from sources.selectors import evidence_for_claim
+from sources.selectors import evidence_for_claim, evidence_public
 from sources.services import source_link
 
 CLAIM_ORDERINGS = orderings("-updated_at", "updated_at", "-created_at", "created_at", "-id", "id")
@@ -69,7 +69,12 @@ def _claim_detail_body(request: Any, claim: Claim) -> dict[str, Any]:
         claim,
         detail_base=claims_base(request),
         verdict=selectors.latest_published_verdict(claim),
-        evidence=list(evidence_for_claim(claim.pk)),
+        # The desk sees every link, retracted ones marked; readers only what stands, archived.
+        evidence=list(
+            evidence_for_claim(claim.pk)
+            if is_fact_checker(request.user)
+            else evidence_public(claim.pk)
+        ),
         actions=claim_actions_for(request.user, claim) if is_fact_checker(request.user) else [],
         show_assignee=is_fact_checker(request.user),
     )

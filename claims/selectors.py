@@ -38,7 +38,7 @@ from claims.models import (
 from factcheck.models import AuditEvent
 from factcheck.roles import ROLES, is_editor, is_fact_checker
 from sources.models import Capture, Evidence
-from sources.selectors import evidence_for_claim
+from sources.selectors import evidence_public
 
 CLOSED_STATES = (ClaimState.PUBLISHED, ClaimState.DISMISSED)
 
@@ -473,9 +473,9 @@ def published_claim(claim_id: int) -> Claim | None:
 
 
 def public_sources(claim: Claim) -> list[Any]:
-    """The claim's evidence for the public page, each with its latest archived capture (or None):
-    only archived copies are public."""
-    rows = list(evidence_for_claim(claim.pk))
+    """The claim's evidence for the public page, each with its latest archived capture: only
+    standing links with an archived copy are public (no retracted, failed or blocked source)."""
+    rows = list(evidence_public(claim.pk))
     for evidence in rows:
         evidence.archived_capture = next(
             (c for c in evidence.source.captures.all() if c.state == "archived"), None

@@ -14,6 +14,7 @@ from claims import workflow
 from claims.models import (
     Article,
     Claim,
+    ClaimantKind,
     ClaimComment,
     ClaimKind,
     ClaimState,
@@ -41,8 +42,14 @@ EDITABLE_FIELDS = frozenset(
         "period_end",
         "date_precision",
         "claimant",
+        "claimant_kind",
         "check_worthiness",
     }
+)
+
+# What a rating judges: an edit of these makes the ratings given before it stale.
+CONTENT_FIELDS = frozenset(
+    {"text", "value", "qualifier", "unit", "scale", "period_start", "period_end", "date_precision"}
 )
 
 
@@ -84,6 +91,7 @@ def _claim_fields(
     date_precision: str,
     claimant: str,
     check_worthiness: float,
+    claimant_kind: str = ClaimantKind.PERSON,
 ) -> dict[str, Any]:
     """Check a claim's content as a whole and return the column values to store."""
     text = text.strip()
@@ -119,6 +127,11 @@ def _claim_fields(
         span_text = article.body[span_start:span_end]
     if not 0 <= check_worthiness <= 1:
         raise DomainError("the check-worthiness score lies between 0 and 1")
+    if claimant_kind not in ClaimantKind.values:
+        raise DomainError(
+            "the claimant is a person or an organisation",
+            fields={"claimant_kind": [f"unknown kind {claimant_kind!r}"]},
+        )
     return {
         "text": text,
         "kind": kind,
@@ -129,6 +142,7 @@ def _claim_fields(
         "period_end": period_end,
         "date_precision": date_precision if period_start else "",
         "claimant": claimant.strip(),
+        "claimant_kind": claimant_kind,
         "check_worthiness": check_worthiness,
         **fields,
     }
@@ -152,6 +166,7 @@ def claim_create(
     date_precision: str = "",
     claimant: str = "",
     check_worthiness: float = 0.5,
+    claimant_kind: str = ClaimantKind.PERSON,
 ) -> Claim:
     """Create a claim in state new, with its figure, period and span checked."""
     fields = _claim_fields(
@@ -168,6 +183,7 @@ def claim_create(
         date_precision=date_precision,
         claimant=claimant,
         check_worthiness=check_worthiness,
+        claimant_kind=claimant_kind,
     )
     try:
         claim = Claim.objects.create(
@@ -193,7 +209,8 @@ def claim_update(*, actor: Actor, claim: Claim, expected_version: int, **changes
 
     Optimistic: one `UPDATE ... WHERE id = ? AND version = ?` that bumps the version; when it
     matches no row the caller gets a conflict carrying the claim as it now is. `span` is given as
-    a (start, end) pair or None. Changing nothing writes nothing.
+    a (start, end) pair or None. Changing nothing writes nothing. Changing the statement or its
+    figures (CONTENT_FIELDS) bumps content_revision: the ratings given before are stale.
     """
     workflow.require_role(actor, "edit", claim)
     unknown = sorted(set(changes) - EDITABLE_FIELDS)
@@ -220,6 +237,7 @@ def claim_update(*, actor: Actor, claim: Claim, expected_version: int, **changes
         "period_end": current.period_end,
         "date_precision": current.date_precision,
         "claimant": current.claimant,
+        "claimant_kind": current.claimant_kind,
         "check_worthiness": current.check_worthiness,
     }
     if changes.get("value", "") is None and "qualifier" not in changes:
@@ -232,12 +250,16 @@ def claim_update(*, actor: Actor, claim: Claim, expected_version: int, **changes
 
     before = claim_snapshot(current)
     now = timezone.now()
+    bumps: dict[str, Any] = {"version": F("version") + 1}
+    if CONTENT_FIELDS & set(changed):
+        # Ratings judged the old statement or figures: they stand again only once confirmed.
+        bumps["content_revision"] = F("content_revision") + 1
     try:
         with transaction.atomic():
             rows = (
                 Claim.objects.filter(pk=current.pk, version=expected_version)
                 .exclude(state=ClaimState.PUBLISHED)
-                .update(**changed, version=F("version") + 1, updated_at=now)
+                .update(**changed, **bumps, updated_at=now)
             )
             if rows:
                 # The approval was given on the claim as it was: it must be given again.
@@ -259,6 +281,7 @@ def claim_update(*, actor: Actor, claim: Claim, expected_version: int, **changes
     for name, v in changed.items():
         setattr(current, name, v)
     current.version = expected_version + 1
+    current.content_revision += 1 if "content_revision" in bumps else 0
     current.updated_at = now
     audit_record(
         action="claim.updated",
@@ -267,7 +290,7 @@ def claim_update(*, actor: Actor, claim: Claim, expected_version: int, **changes
         before=before,
         after=claim_snapshot(current),
     )
-    for name in [*changed, "version", "updated_at"]:
+    for name in [*changed, "version", "content_revision", "updated_at"]:
         setattr(claim, name, getattr(current, name))
     return claim
 
