@@ -11,6 +11,7 @@ urlpatterns = [
     path("claims/<int:claim_id>/", views.claim_detail, name="detail"),
     path("claims/<int:claim_id>/actions/<slug:action>/", views.claim_action, name="action"),
     path("verdicts/<int:claim_id>/", views.verdict_public, name="verdict"),
+    path("claims/<int:claim_id>/preview/", views.verdict_preview, name="preview"),
     path("articles/import/", article_views.article_import, name="article-import"),
     path("articles/<int:article_id>/", article_views.article_detail, name="article"),
     path(

@@ -16,6 +16,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,10 +24,11 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from api.claimreview import claimreview_for
-from claims import selectors, services
+from claims import selectors, services, workflow
 from claims.models import (
     Article,
     Claim,
+    ClaimantKind,
     ClaimKind,
     ClaimState,
     DatePrecision,
@@ -39,8 +41,8 @@ from factcheck.errors import DomainError
 from factcheck.roles import is_editor
 from factcheck.search import prior_checks
 from factcheck.views import desk_required
-from sources.models import Relation
-from sources.selectors import claim_evidence_panels, evidence_for_claim
+from sources.models import Evidence, Relation
+from sources.selectors import claim_evidence_panels, evidence_for_claim, evidence_usable
 from sources.services import evidence_match_request
 
 # The queue -------------------------------------------------------------------------------------
@@ -241,6 +243,9 @@ class ClaimEditForm(VersionedForm):
         label="Date precision", choices=[("", "—"), *DatePrecision.choices], required=False
     )
     claimant = forms.CharField(label="Claimant", max_length=200, required=False)
+    claimant_kind = forms.ChoiceField(
+        label="The claimant is", choices=ClaimantKind.choices, required=False
+    )
 
     @classmethod
     def for_claim(cls, claim: Claim) -> ClaimEditForm:
@@ -328,6 +333,25 @@ class RestoreForm(VersionedForm):
     )
 
 
+class PublishForm(VersionedForm):
+    # Set only by the preview page's button: publishing is confirmed on what the public will see.
+    confirmed = forms.BooleanField(widget=forms.HiddenInput, required=True)
+
+
+class ConfirmRatingForm(forms.Form):
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class RetractForm(forms.Form):
+    evidence = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    reason = forms.CharField(
+        label="Why it is retracted",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the history; the archived copy is kept too.",
+    )
+
+
 class CommentForm(forms.Form):
     body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -355,6 +379,7 @@ def _user(pk: int | None) -> Any:
 
 def _edit(user: Any, claim: Claim, data: dict[str, Any]) -> Any:
     changes = {k: v for k, v in data.items() if k != "expected_version"}
+    changes["claimant_kind"] = changes.get("claimant_kind") or ClaimantKind.PERSON
     if changes.get("value") is None:
         changes["qualifier"] = ""
     updated = services.claim_update(
@@ -363,6 +388,15 @@ def _edit(user: Any, claim: Claim, data: dict[str, Any]) -> Any:
     # New figures or dates: compare them with the archived sources again (a task, on commit).
     evidence_match_request(claim_id=updated.pk)
     return updated
+
+
+def _retract(user: Any, claim: Claim, data: dict[str, Any]) -> Any:
+    evidence = Evidence.objects.filter(claim_id=claim.pk, pk=data["evidence"]).first()
+    if evidence is None:
+        raise DomainError("This source is not linked to this claim.", code="not_found")
+    return services.evidence_retract(
+        actor=user, claim=claim, evidence=evidence, reason=data["reason"]
+    )
 
 
 ACTIONS: dict[str, ClaimAction] = {
@@ -379,6 +413,17 @@ ACTIONS: dict[str, ClaimAction] = {
         ),
         "Your rating is saved.",
         "ratings",
+    ),
+    "confirm_rating": ClaimAction(
+        ConfirmRatingForm,
+        lambda user, claim, d: services.rating_confirm(
+            actor=user, claim=claim, expected_revision=d["expected_revision"]
+        ),
+        "Your rating is confirmed for the claim as it now reads.",
+        "ratings",
+    ),
+    "retract_source": ClaimAction(
+        RetractForm, _retract, "Source retracted; its archive is kept.", "sources-section"
     ),
     "comment": ClaimAction(
         CommentForm,
@@ -442,7 +487,7 @@ ACTIONS: dict[str, ClaimAction] = {
         "editor",
     ),
     "publish": ClaimAction(
-        VersionedForm,
+        PublishForm,
         lambda user, claim, d: services.claim_publish(
             actor=user, claim=claim, expected_version=d["expected_version"]
         ),
@@ -501,6 +546,8 @@ HISTORY_LABELS = {
     "verdict.discarded": "discarded the approved verdict",
     "verdict.corrected": "published a correction",
     "evidence.added": "linked a source",
+    "evidence.retracted": "retracted a source",
+    "rating.confirmed": "confirmed their rating for the edited claim",
     "candidate.accepted": "accepted the claim from its article",
 }
 
@@ -540,9 +587,16 @@ def _claim_forms(
         built["assign"] = AssignForm(
             initial={**version, "assignee": claim.assignee_id or user.pk}, prefix="assign"
         )
-    for name in ("submit_for_review", "request_approval", "publish"):
+    for name in ("submit_for_review", "request_approval"):
         if name in actions:
             built[name] = VersionedForm(initial=version, prefix=name)
+    if "publish" in actions:
+        built["publish"] = PublishForm(initial={**version, "confirmed": True}, prefix="publish")
+    mine = next((r for r in ratings if r.reviewer_id == user.pk), None)
+    if "rate" in actions and mine is not None and workflow.is_stale(mine, claim):
+        built["confirm_rating"] = ConfirmRatingForm(
+            initial={"expected_revision": mine.revision}, prefix="confirm_rating"
+        )
     if "approve" in actions:
         initial = dict(version)
         if draft is not None:
@@ -557,10 +611,12 @@ def _claim_forms(
         latest = next(iter(selectors.verdict_history(claim)), None)
         initial = dict(version)
         if latest is not None:
+            # Start from the current verdict: the editor changes what the correction changes.
             initial.update(
                 rating=latest.rating_id,
                 conclusion=latest.conclusion,
                 explanation=latest.explanation,
+                evidence_ids=[e.pk for e in latest.evidence.all()],
             )
         built["correct"] = CorrectForm(initial=initial, prefix="correct")
     if "send_back" in actions:
@@ -577,8 +633,14 @@ PREFIXES = {"start_research": "start"}
 
 
 def _prepare_forms(built: dict[str, forms.Form], user: Any, evidence: list, scale: Any) -> None:
-    """Fill in the choices that depend on the claim (its evidence) and the desk (its people)."""
-    choices = _evidence_choices(evidence)
+    """Fill in the choices that depend on the claim (its evidence: only what a rating or verdict
+    may rest on) and the desk (its people)."""
+    usable = (
+        set(evidence_usable(evidence[0].claim_id).values_list("pk", flat=True))
+        if evidence
+        else set()
+    )
+    choices = _evidence_choices([e for e in evidence if e.pk in usable])
     members = None
     for name, form in built.items():
         if "evidence_ids" in form.fields:
@@ -637,6 +699,8 @@ def _claim_page(
     verdicts = list(selectors.verdict_history(claim, include_draft=is_editor(user)))
     draft = next((v for v in verdicts if v.published_at is None), None)
     claim_forms = _claim_forms(user, claim, actions, evidence, ratings, draft)
+    for rating in ratings:
+        rating.stale = workflow.is_stale(rating, claim)
     if bound is not None:
         name, form = bound
         _prepare_forms(
@@ -668,6 +732,9 @@ def _claim_page(
             "comments": list(selectors.claim_comments(claim)),
             "history": _history(user, claim, ratings_visible),
             "is_editor": is_editor(user),
+            # What the approval would count: shown to editors beside the approve form.
+            "tally": workflow.rating_tally(claim, approver=user) if "approve" in actions else None,
+            "can_retract": "edit" in actions or (is_editor(user) and "correct" in actions),
             "error": error,
             # Evidence matching: suggested passages, re-check alerts and earlier checks.
             **claim_evidence_panels(claim, user),
@@ -740,6 +807,9 @@ def claim_action(request: HttpRequest, claim_id: int, action: str) -> HttpRespon
             return redirect(target + (f"#{spec.anchor}" if spec.anchor else ""))
     else:
         status = 400
+        if action == "publish" and "confirmed" in form.errors:
+            messages.info(request, "Check the verdict as readers will see it, then confirm.")
+            return redirect("claims:preview", claim_id=claim.pk)
         if "expected_version" in form.errors or "expected_revision" in form.errors:
             error = PageError("The form was missing the claim's version; reload the page.")
     return _claim_page(request, claim.pk, bound=(action, form), error=error, status=status)
@@ -756,6 +826,23 @@ def json_ld(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2).translate(_SCRIPT_ESCAPES)
 
 
+def _public_context(
+    claim: Claim, current: VerdictVersion, published: list[VerdictVersion]
+) -> dict[str, Any]:
+    """What the public page shows: the current version on top, earlier ones as the correction
+    history below (their notes and dates, not their ratings: one rating on the page)."""
+    return {
+        "claim": claim,
+        "verdict": current,
+        # Latest first; each correction's note says what it changed.
+        "corrections": [v for v in published if v.number > 1],
+        "first_version": published[-1] if published else current,
+        "sources": selectors.public_sources(claim),
+        "public_url": settings.FACTCHECK_PUBLIC_URL + reverse("claims:verdict", args=[claim.pk]),
+        "organisation": settings.FACTCHECK_ORGANISATION,
+    }
+
+
 @require_GET
 def verdict_public(request: HttpRequest, claim_id: int) -> HttpResponse:
     """A published verdict for readers: no login, published claims only (404 otherwise)."""
@@ -770,14 +857,31 @@ def verdict_public(request: HttpRequest, claim_id: int) -> HttpResponse:
         request,
         "claims/verdict_public.html",
         {
-            "claim": claim,
-            "verdict": current,
-            "corrections": [v for v in versions if v.number > 1],
-            "first_version": versions[-1],
-            "sources": selectors.public_sources(claim),
-            "public_url": settings.FACTCHECK_PUBLIC_URL
-            + reverse("claims:verdict", args=[claim.pk]),
-            "organisation": settings.FACTCHECK_ORGANISATION,
+            **_public_context(claim, current, versions),
             "claimreview": mark_safe(json_ld(claimreview_for(claim, current))),  # noqa: S308
         },
+    )
+
+
+@desk_required
+@require_GET
+def verdict_preview(request: HttpRequest, claim_id: int) -> HttpResponse:
+    """An editor sees the approved verdict as readers will, then confirms its publication."""
+    if not is_editor(request.user):
+        raise PermissionDenied("Only an editor may preview a verdict before it is published.")
+    claim = get_object_or_404(Claim.objects.select_related("article", "rating"), pk=claim_id)
+    versions = list(selectors.verdict_history(claim, include_draft=True))
+    draft = next((v for v in versions if v.published_at is None), None)
+    if draft is None or "publish" not in selectors.claim_actions_for(request.user, claim):
+        messages.info(request, "There is no approved verdict waiting to be published.")
+        return redirect("claims:detail", claim_id=claim.pk)
+    # A draft is always version 1 (a correction is published at once), so nothing is published.
+    published = [v for v in versions if v.published_at is not None]
+    form = PublishForm(
+        initial={"expected_version": claim.version, "confirmed": True}, prefix="publish"
+    )
+    return render(
+        request,
+        "claims/verdict_public.html",
+        {**_public_context(claim, draft, published), "preview": True, "publish_form": form},
     )

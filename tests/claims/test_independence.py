@@ -239,11 +239,13 @@ def test_a_source_whose_capture_failed_is_no_evidence_to_rest_on(
     assert [e.pk for e in rating.evidence.all()] == [pending.pk]
 
 
-def test_a_retracted_link_can_be_made_again(claim_in, make_user, evidence_for):
+def test_linking_a_retracted_source_again_makes_a_new_link(claim_in, make_user):
+    from sources.services import source_link
+
     claim = claim_in(S.RESEARCHING)
-    evidence = evidence_for(claim)
-    evidence_retract(
-        actor=make_user(FACT_CHECKER), claim=claim, evidence=evidence, reason="Wrong report."
-    )
-    again = Evidence.objects.create(claim=claim, source=evidence.source, relation=evidence.relation)
-    assert again.pk != evidence.pk
+    checker = make_user(FACT_CHECKER)
+    first = source_link(actor=checker, claim=claim, url="https://stats.example.org/ports")
+    evidence_retract(actor=checker, claim=claim, evidence=first, reason="Wrong year.")
+    again = source_link(actor=checker, claim=claim, url="https://stats.example.org/ports")
+    assert again.pk != first.pk and again.retracted_at is None
+    assert Evidence.objects.filter(claim=claim).count() == 2
