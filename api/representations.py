@@ -274,6 +274,7 @@ def rating_item(rating: Rating) -> dict[str, Any]:
         "rationale": rating.rationale,
         "evidence": sorted(e.pk for e in rating.evidence.all()),
         "revision": rating.revision,
+        "stale": rating.content_revision < rating.claim.content_revision,
         "created_at": rating.created_at,
         "updated_at": rating.updated_at,
     }

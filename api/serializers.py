@@ -270,6 +270,20 @@ class TransitionResult(serializers.Serializer):
     verdict = VerdictPublic(allow_null=True, help_text="approve and correct: the verdict written.")
 
 
+class SourceRetract(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="What is wrong with the source.")
+
+
+class RatingConfirm(serializers.Serializer):
+    expected_revision = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="The revision of your rating you read; another is a 409.",
+    )
+
+
 class SourceLink(serializers.Serializer):
     url = serializers.CharField(max_length=2000)
     relation = serializers.ChoiceField(choices=Relation.choices, default=Relation.CITED)
@@ -287,6 +301,10 @@ class RatingItem(serializers.Serializer):
     rationale = serializers.CharField()
     evidence = serializers.ListField(child=serializers.IntegerField())
     revision = serializers.IntegerField()
+    stale = serializers.BooleanField(
+        help_text="Given before the claim's statement or figures were last edited: it does not "
+        "count until its reviewer confirms (ratings/confirm/) or revises it."
+    )
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 

@@ -91,7 +91,7 @@ def ratings_visible_to(user: Any, claim: Claim) -> list[Rating]:
     if not is_editor(user) and not ratings.filter(reviewer_id=user.pk).exists():
         return []
     return list(
-        ratings.select_related("reviewer", "scale")
+        ratings.select_related("reviewer", "scale", "claim")
         .prefetch_related("evidence")
         .order_by("created_at", "id")
     )
