@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -303,6 +304,8 @@ class CorrectForm(ApproveForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What changed and why; readers see it on the verdict page.",
     )
+    # Set by the preview's button: a correction is published once seen as readers will see it.
+    confirmed = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
     field_order = [*ApproveForm.field_order[:-1], "correction_note", "evidence_ids"]
 
@@ -787,6 +790,8 @@ def claim_action(request: HttpRequest, claim_id: int, action: str) -> HttpRespon
     had_draft = claim.state == ClaimState.AWAITING_APPROVAL and drafts.exists()
     if form.is_valid():
         try:
+            if action == "correct" and not form.cleaned_data["confirmed"]:
+                return _correction_preview(request, claim, form)
             spec.run(request.user, claim, form.cleaned_data)
         except DomainError as exc:
             if exc.code == "not_found":
@@ -813,6 +818,30 @@ def claim_action(request: HttpRequest, claim_id: int, action: str) -> HttpRespon
         if "expected_version" in form.errors or "expected_revision" in form.errors:
             error = PageError("The form was missing the claim's version; reload the page.")
     return _claim_page(request, claim.pk, bound=(action, form), error=error, status=status)
+
+
+def _correction_preview(request: HttpRequest, claim: Claim, form: forms.Form) -> HttpResponse:
+    """The public page as the correction would make it, with a button that publishes it.
+
+    The correction is made by its own service, with every check it runs, the page is drawn from
+    what it wrote, and the transaction is rolled back: nothing is kept, announced or audited
+    until the editor confirms (the same form again, confirmed). A refusal raises as it would.
+    """
+    with transaction.atomic():
+        ACTIONS["correct"].run(request.user, claim, form.cleaned_data)
+        versions = list(selectors.verdict_history(claim))
+        hidden = CorrectForm(initial={**form.cleaned_data, "confirmed": True}, prefix=form.prefix)
+        response = render(
+            request,
+            "claims/verdict_public.html",
+            {
+                **_public_context(claim, versions[0], versions),
+                "preview": True,
+                "correction_form": hidden,
+            },
+        )
+        transaction.set_rollback(True)
+    return response
 
 
 # The public verdict page -----------------------------------------------------------------------

@@ -233,6 +233,7 @@ def test_an_editor_approves_publishes_and_corrects(client_for, editor, claim_in,
             "correct-conclusion": "False: no such shipments.",
             "correct-explanation": "A later customs release.",
             "correct-correction_note": "We had misread the port records.",
+            "correct-confirmed": "True",
         },
     )
     assert response.status_code == 302

@@ -142,11 +142,15 @@ def test_independent_approval_retraction_preview_and_correction(chromium, live_s
     page.select_option("#id_correct-rating", label="Mostly false")
     page.fill("#id_correct-explanation", "A revised count found 1,700 boxes.")
     page.fill("#id_correct-correction_note", "The statistics office revised its count.")
-    page.get_by_role("button", name="Publish the correction").click()
+    page.get_by_role("button", name="Preview the correction").click()
     expect(page.locator("#correct")).to_contain_text("The conclusion says “False”")
     screenshot(page, "verdicts-04-correction-refused")
     page.fill("#id_correct-conclusion", "Mostly false: 1,700 boxes, not 2,000.")
-    page.get_by_role("button", name="Publish the correction").click()
+    page.get_by_role("button", name="Preview the correction").click()
+    expect(page.locator("#preview")).to_contain_text("this correction")
+    expect(page.locator("#corrections")).to_contain_text("The statistics office revised")
+    screenshot(page, "verdicts-05-correction-preview")
+    page.get_by_role("button", name="Confirm: publish the correction").click()
     expect(page.locator(".messages")).to_contain_text("Correction published.")
     for open_page in (page, editor_page, checker_page):
         open_page.context.close()
@@ -168,6 +172,6 @@ def test_independent_approval_retraction_preview_and_correction(chromium, live_s
     assert review["reviewRating"]["alternateName"] == "Mostly false"
     assert [a["url"] for a in review["itemReviewed"]["appearance"]] == [ARTICLE_URL]
     assert review["itemReviewed"]["datePublished"] == "2024-03-02"
-    screenshot(visitor, "verdicts-05-public-corrected")
+    screenshot(visitor, "verdicts-06-public-corrected")
     visitor.context.close()
     assert kept.pk  # the kept source stayed linked throughout

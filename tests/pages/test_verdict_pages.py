@@ -130,22 +130,43 @@ def test_the_correction_form_starts_from_the_current_verdict_and_checks_its_word
     assert VerdictVersion.objects.filter(claim=claim).count() == 1
 
 
-def test_the_public_page_shows_one_rating_and_the_correction_history_below(
+def test_a_correction_is_previewed_then_published_on_confirmation(
     client_for, claim_in, make_user, scale
 ):
     claim = claim_in(S.PUBLISHED)
     editor_client = client_for(make_user(EDITOR))
+    correction = {
+        "correct-expected_version": claim.version,
+        "correct-rating": scale("mostly-false").pk,
+        "correct-conclusion": "Mostly false: exports dipped slightly.",
+        "correct-explanation": "Revised customs figures show a small dip.",
+        "correct-correction_note": "Customs revised its figures downward.",
+    }
+    preview = editor_client.post(action(claim, "correct"), correction)
+    assert preview.status_code == 200
+    page = preview.content.decode()
+    assert "Preview: not published yet" in page and "this correction is not published" in page
+    assert "Mostly false: exports dipped slightly." in page
+    assert "Customs revised its figures downward." in page  # in the correction history
+    # Nothing was kept: no version 2, no audit event, the public page unchanged.
+    assert VerdictVersion.objects.filter(claim=claim).count() == 1
+    assert not claim.audit_events.filter(action="verdict.corrected").exists()
+    public = client_for().get(reverse("claims:verdict", args=[claim.pk])).content.decode()
+    assert "Mostly false: exports dipped slightly." not in public
+    assert 'name="correct-confirmed" value="True"' in page
+
     corrected = editor_client.post(
-        action(claim, "correct"),
-        {
-            "correct-expected_version": claim.version,
-            "correct-rating": scale("mostly-false").pk,
-            "correct-conclusion": "Mostly false: exports dipped slightly.",
-            "correct-explanation": "Revised customs figures show a small dip.",
-            "correct-correction_note": "Customs revised its figures downward.",
-        },
+        action(claim, "correct"), {**correction, "correct-confirmed": "True"}
     )
     assert corrected.status_code == 302
+    assert VerdictVersion.objects.filter(claim=claim).count() == 2
+
+    page = client_for().get(reverse("claims:verdict", args=[claim.pk])).content.decode()
+    ratings = re.findall(r'class="rating rating-large rating-([a-z-]+)"', page)
+    assert ratings == ["mostly-false"]
+    assert "rated False" not in page and ">False<" not in page
+    assert page.index("Mostly false: exports dipped slightly.") < page.index("Correction history")
+    assert "Customs revised its figures downward." in page
     page = client_for().get(reverse("claims:verdict", args=[claim.pk])).content.decode()
     ratings = re.findall(r'class="rating rating-large rating-([a-z-]+)"', page)
     assert ratings == ["mostly-false"]
