@@ -39,12 +39,14 @@ def articles_visible_to(user: Any) -> QuerySet[Article]:
 
 
 def sources_visible_to(user: Any) -> QuerySet[Source]:
-    """The desk sees every source; others see the sources of published claims."""
+    """The desk sees every source; others see the sources of published claims (not retracted)."""
     latest = Capture.objects.filter(source=OuterRef("pk")).order_by("-queued_at", "-id")
     sources = Source.objects.annotate(latest_capture_id=Subquery(latest.values("pk")[:1]))
     if is_fact_checker(user):
         return sources
-    linked = Evidence.objects.filter(source=OuterRef("pk"), claim__state=ClaimState.PUBLISHED)
+    linked = Evidence.objects.filter(
+        source=OuterRef("pk"), claim__state=ClaimState.PUBLISHED, retracted_at__isnull=True
+    )
     return sources.filter(Exists(linked))
 
 
@@ -64,7 +66,7 @@ def captures_visible_to(user: Any, *, with_text: bool = False) -> QuerySet[Captu
     if is_fact_checker(user):
         return captures
     linked = Evidence.objects.filter(
-        source=OuterRef("source_id"), claim__state=ClaimState.PUBLISHED
+        source=OuterRef("source_id"), claim__state=ClaimState.PUBLISHED, retracted_at__isnull=True
     )
     return captures.filter(Exists(linked), state=CaptureState.ARCHIVED)
 

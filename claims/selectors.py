@@ -283,14 +283,15 @@ def _decode_cursor(cursor: str, field_name: str) -> tuple[Any, int] | None:
 
 def _capture_health(claims: QuerySet[Claim]) -> QuerySet[Claim]:
     """Annotate evidence_count and, by each linked source's latest capture, how many sources are
-    archived, pending or failing: correlated subqueries, so a page of rows is one query."""
+    archived, pending or failing (retracted links left out): correlated subqueries, so a page of
+    rows is one query."""
     latest_state = (
         Capture.objects.filter(source_id=OuterRef("source_id"))
         .order_by("-queued_at", "-id")
         .values("state")[:1]
     )
     linked = (
-        Evidence.objects.filter(claim_id=OuterRef("pk"))
+        Evidence.objects.filter(claim_id=OuterRef("pk"), retracted_at__isnull=True)
         .order_by()
         .annotate(latest_state=Subquery(latest_state))
     )

@@ -93,12 +93,15 @@ def capture_for_playback(capture_id: int) -> Capture | None:
 
 
 def capture_visible_to(user: Any, capture: Capture) -> bool:
-    """Desk roles see every capture; anyone sees the archives behind a published verdict."""
+    """Desk roles see every capture; anyone sees the archives behind a published verdict (not
+    those of a source retracted from it)."""
     if is_fact_checker(user):
         return True
     return (
         capture.state == CaptureState.ARCHIVED
-        and Evidence.objects.filter(source_id=capture.source_id, claim__state="published").exists()
+        and Evidence.objects.filter(
+            source_id=capture.source_id, claim__state="published", retracted_at__isnull=True
+        ).exists()
     )
 
 

@@ -81,6 +81,7 @@ def test_a_retracted_source_leaves_the_public_claim(client_for, claim_in):
     assert retracted.status_code == 200
     assert retracted.json()["retracted"]["reason"] == "Forged."
     assert reader.get(f"/api/v1/claims/{claim.pk}/").json()["sources"] == []
+    assert reader.get(f"/api/v1/sources/{source.pk}/").status_code == 404
     desk = client_for("editor").get(f"/api/v1/claims/{claim.pk}/").json()
     assert desk["sources"][0]["retracted"]["reason"] == "Forged."
     assert client_for("editor").post(url, {"reason": "Again."}, format="json").status_code == 409

@@ -173,9 +173,11 @@ def test_a_retracted_source_is_marked_for_the_desk_and_gone_for_readers(
 ):
     claim = claim_in(S.PUBLISHED)
     evidence = evidence_for(claim)
-    Capture.objects.create(source=evidence.source, state="archived", sha256="b" * 64)
+    capture = Capture.objects.create(source=evidence.source, state="archived", sha256="b" * 64)
     public = reverse("claims:verdict", args=[claim.pk])
+    archived_copy = reverse("sources:capture", args=[capture.pk])
     assert evidence.source.url in client_for().get(public).content.decode()
+    assert client_for().get(archived_copy).status_code == 200
 
     editor = client_for(make_user(EDITOR))
     assert 'name="correct-evidence_ids"' in page_of(editor, claim)
@@ -194,5 +196,6 @@ def test_a_retracted_source_is_marked_for_the_desk_and_gone_for_readers(
     assert "Retracted" in desk and "The report is a fake" in desk
     assert "retracted a source" in desk
     assert evidence.source.url not in client_for().get(public).content.decode()
+    assert client_for().get(archived_copy).status_code == 404  # its archive is the desk's only
     # Nor can a rating or verdict rest on it: it is no longer a choice of the forms.
     assert 'name="correct-evidence_ids"' not in desk
