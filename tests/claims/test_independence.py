@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from claims.models import Claim, ClaimState, Rating
-from claims.selectors import claim_history, public_sources
+from claims.selectors import QueueFilters, claim_history, claim_queue, public_sources
 from claims.services import (
     claim_request_approval,
     claim_update,
@@ -193,6 +193,8 @@ def test_a_retracted_source_keeps_its_archive_and_leaves_the_verdict(
     assert evidence.retracted_by == editor
     assert Capture.objects.filter(pk=capture.pk).exists()  # the archive is kept
     assert public_sources(claim) == []
+    [row] = claim_queue(editor, QueueFilters()).rows
+    assert (row.evidence_count, row.sources_archived) == (0, 0)  # the queue counts what stands
     assert Claim.objects.get(pk=claim.pk).version == version + 1
     event = claim_history(claim).last()
     assert (event.action, event.note, event.actor_id) == (
