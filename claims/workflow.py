@@ -174,14 +174,19 @@ class RatingTally:
     def enough(self) -> bool:
         return self.counted >= self.required
 
-    def reasons(self) -> list[str]:
-        """Why ratings given do not count: stale ones, the approver's own."""
+    def reasons(self, *, named: bool = True) -> list[str]:
+        """Why ratings given do not count: stale ones, the approver's own. `named=False` leaves
+        the reviewers' names out, for people the blind rule keeps from knowing who rated."""
         reasons = []
         if self.stale:
-            names = ", ".join(self.stale)
+            who = (
+                f"The rating of {', '.join(self.stale)} was"
+                if named
+                else f"{len(self.stale)} of the ratings were"
+            )
             reasons.append(
-                f"The rating of {names} was given before the claim's statement or figures were "
-                f"last edited: it counts again once confirmed or revised."
+                f"{who} given before the claim's statement or figures were last edited: "
+                f"{'it counts' if named else 'they count'} again once confirmed or revised."
             )
         if self.approver_excluded:
             reasons.append(

@@ -140,7 +140,8 @@ def claim_request_approval(
         raise DomainError(
             f"Cannot request approval: too few ratings ({count} of {required}). "
             f"A claim needs {required} independent ratings before an editor approves it."
-            + "".join(f" {reason}" for reason in tally.reasons()),
+            # No names: whoever asks may not yet be allowed to know who rated (the blind rule).
+            + "".join(f" {reason}" for reason in tally.reasons(named=False)),
             fields={"ratings": [f"{count} of {required}"]},
         )
     return _move(
