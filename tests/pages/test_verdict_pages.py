@@ -199,3 +199,24 @@ def test_a_retracted_source_is_marked_for_the_desk_and_gone_for_readers(
     assert client_for().get(archived_copy).status_code == 404  # its archive is the desk's only
     # Nor can a rating or verdict rest on it: it is no longer a choice of the forms.
     assert 'name="correct-evidence_ids"' not in desk
+
+
+def test_failed_and_blocked_sources_are_not_shown_to_readers_nor_offered_to_rest_on(
+    client_for, claim_in, make_user, evidence_for
+):
+    claim = claim_in(S.PUBLISHED)
+    archived, failed, blocked = evidence_for(claim), evidence_for(claim), evidence_for(claim)
+    Capture.objects.create(source=archived.source, state="archived", sha256="d" * 64)
+    Capture.objects.create(source=failed.source, state="failed", failure_reason="HTTP 500")
+    Capture.objects.create(source=blocked.source, state="blocked", failure_reason="private host")
+    public = client_for().get(reverse("claims:verdict", args=[claim.pk])).content.decode()
+    assert archived.source.url in public
+    assert failed.source.url not in public and blocked.source.url not in public
+
+    desk = page_of(client_for(make_user(EDITOR)), claim)
+    form = desk[desk.index('id="correct"') :]
+    assert f'name="correct-evidence_ids" value="{archived.pk}"' in form
+    # The desk still sees them and why, in the sources list; the form does not offer them.
+    assert "HTTP 500" in desk and "private host" in desk
+    for unusable in (failed, blocked):
+        assert f'name="correct-evidence_ids" value="{unusable.pk}"' not in form
