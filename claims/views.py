@@ -1,4 +1,5 @@
-"""Desk pages for claims (the queue, the claim page and its actions) and the public verdict page.
+"""Desk pages for claims: the queue, the claim page and its actions (the public verdict page is
+in claims.verdict_views).
 
 Every write goes through a claims service with the version of the claim the user saw; a
 DomainError comes back to the same page as a message next to the field it is about, or at the
@@ -7,24 +8,19 @@ top (a conflict says someone else changed the claim and offers a reload), never 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
-from api.claimreview import claimreview_for
 from claims import selectors, services, workflow
 from claims.models import (
     Article,
@@ -38,6 +34,7 @@ from claims.models import (
     Scale,
     VerdictVersion,
 )
+from claims.verdict_views import PublishForm, public_context
 from factcheck.errors import DomainError
 from factcheck.roles import is_editor
 from factcheck.search import prior_checks
@@ -334,11 +331,6 @@ class RestoreForm(VersionedForm):
     reason = forms.CharField(
         label="Reason (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-
-
-class PublishForm(VersionedForm):
-    # Set only by the preview page's button: publishing is confirmed on what the public will see.
-    confirmed = forms.BooleanField(widget=forms.HiddenInput, required=True)
 
 
 class ConfirmRatingForm(forms.Form):
@@ -835,82 +827,10 @@ def _correction_preview(request: HttpRequest, claim: Claim, form: forms.Form) ->
             request,
             "claims/verdict_public.html",
             {
-                **_public_context(claim, versions[0], versions),
+                **public_context(claim, versions[0], versions),
                 "preview": True,
                 "correction_form": hidden,
             },
         )
         transaction.set_rollback(True)
     return response
-
-
-# The public verdict page -----------------------------------------------------------------------
-
-# JSON inside <script> must not be able to close the element or open a comment.
-_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
-def json_ld(data: dict[str, Any]) -> str:
-    """The text of a <script type="application/ld+json"> data block (never executed)."""
-    return json.dumps(data, ensure_ascii=False, indent=2).translate(_SCRIPT_ESCAPES)
-
-
-def _public_context(
-    claim: Claim, current: VerdictVersion, published: list[VerdictVersion]
-) -> dict[str, Any]:
-    """What the public page shows: the current version on top, earlier ones as the correction
-    history below (their notes and dates, not their ratings: one rating on the page)."""
-    return {
-        "claim": claim,
-        "verdict": current,
-        # Latest first; each correction's note says what it changed.
-        "corrections": [v for v in published if v.number > 1],
-        "first_version": published[-1] if published else current,
-        "sources": selectors.public_sources(claim),
-        "public_url": settings.FACTCHECK_PUBLIC_URL + reverse("claims:verdict", args=[claim.pk]),
-        "organisation": settings.FACTCHECK_ORGANISATION,
-    }
-
-
-@require_GET
-def verdict_public(request: HttpRequest, claim_id: int) -> HttpResponse:
-    """A published verdict for readers: no login, published claims only (404 otherwise)."""
-    claim = selectors.published_claim(claim_id)
-    if claim is None:
-        raise Http404("no published verdict")
-    versions = list(selectors.verdict_history(claim))
-    if not versions:
-        raise Http404("no published verdict")
-    current = versions[0]
-    return render(
-        request,
-        "claims/verdict_public.html",
-        {
-            **_public_context(claim, current, versions),
-            "claimreview": mark_safe(json_ld(claimreview_for(claim, current))),  # noqa: S308
-        },
-    )
-
-
-@desk_required
-@require_GET
-def verdict_preview(request: HttpRequest, claim_id: int) -> HttpResponse:
-    """An editor sees the approved verdict as readers will, then confirms its publication."""
-    if not is_editor(request.user):
-        raise PermissionDenied("Only an editor may preview a verdict before it is published.")
-    claim = get_object_or_404(Claim.objects.select_related("article", "rating"), pk=claim_id)
-    versions = list(selectors.verdict_history(claim, include_draft=True))
-    draft = next((v for v in versions if v.published_at is None), None)
-    if draft is None or "publish" not in selectors.claim_actions_for(request.user, claim):
-        messages.info(request, "There is no approved verdict waiting to be published.")
-        return redirect("claims:detail", claim_id=claim.pk)
-    # A draft is always version 1 (a correction is published at once), so nothing is published.
-    published = [v for v in versions if v.published_at is not None]
-    form = PublishForm(
-        initial={"expected_version": claim.version, "confirmed": True}, prefix="publish"
-    )
-    return render(
-        request,
-        "claims/verdict_public.html",
-        {**_public_context(claim, draft, published), "preview": True, "publish_form": form},
-    )
