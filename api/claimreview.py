@@ -1,8 +1,9 @@
 """ClaimReview (schema.org) JSON-LD for a published verdict: the API's feed and the public page.
 
-`claimreview_for(claim, verdict)` is a plain function: it reads `claim.article` and
-`claim.evidence.all()` (with each evidence's source), so select/prefetch those when building
-many (the feed does) and expect one or two queries when calling it for one claim.
+`claimreview_for(claim, verdict)` is a plain function: it reads `claim.article` only, so
+select it when building many (the feed does). The claim it reviews is the one made in the
+article: its date is the article's date, its appearance the article's URL; our own evidence
+(the sources we checked it against) is no appearance of the claim and is not listed here.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ from typing import Any
 from django.conf import settings
 
 from claims.defaults import BEST_RATING, WORST_RATING
-from claims.models import Claim, VerdictVersion
-from sources.models import Relation
+from claims.models import Claim, ClaimantKind, VerdictVersion
 
 CONTEXT = "https://schema.org"
 
@@ -36,37 +36,29 @@ def organisation() -> dict[str, Any]:
 
 
 def _appearances(claim: Claim) -> list[dict[str, Any]]:
-    """Where the claim was made: the article, then the sources the article cites for it."""
-    out: list[dict[str, Any]] = []
+    """Where the claim was made: the article it was found in (none for a claim typed in)."""
     article = claim.article if claim.article_id else None
-    if article is not None:
-        work: dict[str, Any] = {"@type": "NewsArticle" if article.publisher else "CreativeWork"}
-        if article.url:
-            work["url"] = article.url
-        work["headline"] = article.title
-        if article.published_on:
-            work["datePublished"] = _date(article.published_on)
-        if article.author:
-            work["author"] = {"@type": "Person", "name": article.author}
-        if article.publisher:
-            work["publisher"] = {"@type": "Organization", "name": article.publisher}
-        out.append(work)
-    seen = {w.get("url") for w in out}
-    for evidence in claim.evidence.all():
-        url = evidence.source.url
-        if evidence.relation != Relation.CITED or not url or url in seen:
-            continue
-        seen.add(url)
-        work = {"@type": "CreativeWork", "url": url}
-        if evidence.source.title:
-            work["headline"] = evidence.source.title
-        out.append(work)
-    return out
+    if article is None:
+        return []
+    work: dict[str, Any] = {"@type": "NewsArticle" if article.publisher else "CreativeWork"}
+    if article.url:
+        work["url"] = article.url
+    work["headline"] = article.title
+    if article.published_on:
+        work["datePublished"] = _date(article.published_on)
+    if article.author:
+        work["author"] = {"@type": "Person", "name": article.author}
+    if article.publisher:
+        work["publisher"] = {"@type": "Organization", "name": article.publisher}
+    return [work]
 
 
 def _claim_author(claim: Claim) -> dict[str, Any] | None:
+    """Who made the claim: its claimant (a Person or an Organization, as the desk says), else
+    the article's author, else its publisher."""
     if claim.claimant:
-        return {"@type": "Person", "name": claim.claimant}
+        kind = "Organization" if claim.claimant_kind == ClaimantKind.ORGANIZATION else "Person"
+        return {"@type": kind, "name": claim.claimant}
     article = claim.article if claim.article_id else None
     if article is not None and article.author:
         return {"@type": "Person", "name": article.author}
@@ -80,8 +72,9 @@ def claimreview_for(claim: Claim, verdict: VerdictVersion) -> dict[str, Any]:
 
     Carries what Google lists as required and recommended: claimReviewed, reviewRating
     (ratingValue, bestRating, worstRating when the rating is on the numeric scale, and always
-    alternateName), url, author, datePublished, itemReviewed (a Claim with author, datePublished
-    and appearance). A correction keeps the first publication date and adds dateModified.
+    alternateName), url, author (the desk's organisation), datePublished, itemReviewed (a Claim
+    with its author, the date it was made and where it appeared: the article). A correction
+    keeps the first publication date and adds dateModified.
     """
     rating = verdict.rating
     review_rating: dict[str, Any] = {"@type": "Rating", "alternateName": rating.label}
@@ -94,8 +87,10 @@ def claimreview_for(claim: Claim, verdict: VerdictVersion) -> dict[str, Any]:
     author = _claim_author(claim)
     if author is not None:
         item["author"] = author
-    made_on = article.published_on if article is not None and article.published_on else None
-    item["datePublished"] = _date(made_on or claim.created_at.date())
+    # The date the claim was made: the article's. Unknown (a claim typed in, an undated
+    # article) is left out rather than replaced by the day we happened to record it.
+    if article is not None and article.published_on:
+        item["datePublished"] = _date(article.published_on)
     appearances = _appearances(claim)
     if appearances:
         item["appearance"] = appearances

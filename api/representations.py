@@ -237,6 +237,9 @@ def evidence_item(evidence: Evidence) -> dict[str, Any]:
         "passage": passage,
         "source": source_brief(evidence.source),
         "capture": capture_summary(captures[0] if captures else None),
+        "retracted": {"at": evidence.retracted_at, "reason": evidence.retraction_reason}
+        if evidence.retracted_at
+        else None,
     }
 
 
@@ -297,6 +300,7 @@ def claim_detail(
         "created_at": claim.created_at,
         "span": span,
         "check_worthiness": claim.check_worthiness,
+        "claimant_kind": claim.claimant_kind,
         "assignee": claim.assignee.get_username() if show_assignee and claim.assignee_id else None,
         "verdict": verdict_public(verdict),
         "sources": [evidence_item(e) for e in evidence],
@@ -313,6 +317,7 @@ def rating_item(rating: Rating) -> dict[str, Any]:
         "rationale": rating.rationale,
         "evidence": sorted(e.pk for e in rating.evidence.all()),
         "revision": rating.revision,
+        "stale": rating.content_revision < rating.claim.content_revision,
         "created_at": rating.created_at,
         "updated_at": rating.updated_at,
     }

@@ -54,12 +54,14 @@ def articles_visible_to(user: Any) -> QuerySet[Article]:
 
 
 def sources_visible_to(user: Any) -> QuerySet[Source]:
-    """The desk sees every source; others see the sources of published claims."""
+    """The desk sees every source; others see the sources of published claims (not retracted)."""
     latest = Capture.objects.filter(source=OuterRef("pk")).order_by("-queued_at", "-id")
     sources = Source.objects.annotate(latest_capture_id=Subquery(latest.values("pk")[:1]))
     if is_fact_checker(user):
         return sources
-    linked = Evidence.objects.filter(source=OuterRef("pk"), claim__state=ClaimState.PUBLISHED)
+    linked = Evidence.objects.filter(
+        source=OuterRef("pk"), claim__state=ClaimState.PUBLISHED, retracted_at__isnull=True
+    )
     return sources.filter(Exists(linked))
 
 
@@ -79,23 +81,15 @@ def captures_visible_to(user: Any, *, with_text: bool = False) -> QuerySet[Captu
     if is_fact_checker(user):
         return captures
     linked = Evidence.objects.filter(
-        source=OuterRef("source_id"), claim__state=ClaimState.PUBLISHED
+        source=OuterRef("source_id"), claim__state=ClaimState.PUBLISHED, retracted_at__isnull=True
     )
     return captures.filter(Exists(linked), state=CaptureState.ARCHIVED)
 
 
 def published_claims_for_claimreview() -> QuerySet[Claim]:
-    """Published claims with what ClaimReview needs: article, rating, cited sources."""
-    return (
-        Claim.objects.filter(state=ClaimState.PUBLISHED)
-        .select_related("article", "rating")
-        .prefetch_related(
-            Prefetch(
-                "evidence",
-                queryset=Evidence.objects.select_related("source").order_by("created_at", "id"),
-            )
-        )
-    )
+    """Published claims with what ClaimReview needs: article and rating (our evidence is no
+    appearance of the claim, so it is not read)."""
+    return Claim.objects.filter(state=ClaimState.PUBLISHED).select_related("article", "rating")
 
 
 def latest_verdicts_of(claim_ids: list[int]) -> dict[int, VerdictVersion]:

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from api.models import DeliveryState, WebhookEvent
 from claims.models import (
+    ClaimantKind,
     ClaimKind,
     ClaimState,
     DatePrecision,
@@ -165,6 +166,11 @@ class Passage(serializers.Serializer):
     capture = serializers.IntegerField()
 
 
+class Retraction(serializers.Serializer):
+    at = serializers.DateTimeField()
+    reason = serializers.CharField()
+
+
 class EvidenceItem(serializers.Serializer):
     id = serializers.IntegerField()
     relation = serializers.ChoiceField(choices=Relation.choices)
@@ -172,6 +178,9 @@ class EvidenceItem(serializers.Serializer):
     passage = Passage(allow_null=True)
     source = SourceBrief()
     capture = CaptureSummary(allow_null=True, help_text="The source's latest capture.")
+    retracted = Retraction(
+        allow_null=True, help_text="When and why the source was retracted from the claim."
+    )
 
 
 class VerdictPublic(serializers.Serializer):
@@ -210,6 +219,9 @@ class ClaimDetail(ClaimListItem):
     created_at = serializers.DateTimeField()
     span = Span(allow_null=True, help_text="Where in the article the claim came from.")
     check_worthiness = serializers.FloatField()
+    claimant_kind = serializers.ChoiceField(
+        choices=ClaimantKind.choices, help_text="Whether the claimant is a person or not."
+    )
     assignee = serializers.CharField(allow_null=True, help_text="Shown to the desk only.")
     verdict = VerdictPublic(allow_null=True, help_text="The latest published verdict.")
     sources = EvidenceItem(many=True)
@@ -262,6 +274,9 @@ class ClaimCreate(serializers.Serializer):
         choices=[("", "none"), *DatePrecision.choices], required=False, default=""
     )
     claimant = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    claimant_kind = serializers.ChoiceField(
+        choices=ClaimantKind.choices, required=False, default=ClaimantKind.PERSON
+    )
     check_worthiness = serializers.FloatField(min_value=0, max_value=1, required=False, default=0.5)
     figures = FigureInput(
         many=True,
@@ -315,6 +330,20 @@ class TransitionResult(serializers.Serializer):
     verdict = VerdictPublic(allow_null=True, help_text="approve and correct: the verdict written.")
 
 
+class SourceRetract(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="What is wrong with the source.")
+
+
+class RatingConfirm(serializers.Serializer):
+    expected_revision = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="The revision of your rating you read; another is a 409.",
+    )
+
+
 class SourceLink(serializers.Serializer):
     url = serializers.CharField(max_length=2000)
     relation = serializers.ChoiceField(choices=Relation.choices, default=Relation.CITED)
@@ -332,6 +361,10 @@ class RatingItem(serializers.Serializer):
     rationale = serializers.CharField()
     evidence = serializers.ListField(child=serializers.IntegerField())
     revision = serializers.IntegerField()
+    stale = serializers.BooleanField(
+        help_text="Given before the claim's statement or figures were last edited: it does not "
+        "count until its reviewer confirms (ratings/confirm/) or revises it."
+    )
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 

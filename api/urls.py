@@ -20,8 +20,18 @@ v1 = [
         name="claim-transitions",
     ),
     path("claims/<int:pk>/ratings/", views.ClaimRatingsView.as_view(), name="claim-ratings"),
+    path(
+        "claims/<int:pk>/ratings/confirm/",
+        views.ClaimRatingConfirmView.as_view(),
+        name="claim-rating-confirm",
+    ),
     path("claims/<int:pk>/verdicts/", views.ClaimVerdictsView.as_view(), name="claim-verdicts"),
     path("claims/<int:pk>/sources/", views.ClaimSourcesView.as_view(), name="claim-sources"),
+    path(
+        "claims/<int:pk>/sources/<int:evidence_id>/retraction/",
+        views.ClaimSourceRetractView.as_view(),
+        name="claim-source-retract",
+    ),
     path("claims/<int:pk>/claimreview/", views.ClaimReviewView.as_view(), name="claim-claimreview"),
     path("claimreview/", views.ClaimReviewFeed.as_view(), name="claimreview-list"),
     path("rating-scale/", views.RatingScaleView.as_view(), name="rating-scale"),

@@ -40,10 +40,12 @@ from api.serializers import (
     ClaimStatus,
     ClaimUpdate,
     EvidenceItem,
+    RatingConfirm,
     RatingItem,
     RatingScaleItem,
     RatingSubmit,
     SourceLink,
+    SourceRetract,
     Transition,
     TransitionResult,
     VerdictItem,
@@ -53,7 +55,8 @@ from claims.models import Article, Claim, Rating, RatingScale
 from claims.selectors import claim_actions_for, claims_visible_to, ratings_visible_to
 from factcheck.errors import DomainError
 from factcheck.roles import is_fact_checker
-from sources.selectors import evidence_for_claim
+from sources.models import Evidence
+from sources.selectors import evidence_for_claim, evidence_public
 from sources.services import source_link
 
 CLAIM_ORDERINGS = orderings("-updated_at", "updated_at", "-created_at", "created_at", "-id", "id")
@@ -69,7 +72,12 @@ def _claim_detail_body(request: Any, claim: Claim) -> dict[str, Any]:
         claim,
         detail_base=claims_base(request),
         verdict=selectors.latest_published_verdict(claim),
-        evidence=list(evidence_for_claim(claim.pk)),
+        # The desk sees every link, retracted ones marked; readers only what stands, archived.
+        evidence=list(
+            evidence_for_claim(claim.pk)
+            if is_fact_checker(request.user)
+            else evidence_public(claim.pk)
+        ),
         actions=claim_actions_for(request.user, claim) if is_fact_checker(request.user) else [],
         show_assignee=is_fact_checker(request.user),
     )
@@ -350,6 +358,30 @@ class ClaimRatingsView(APIView):
         return json_response(rep.rating_item(rating), status=200 if had else 201)
 
 
+class ClaimRatingConfirmView(APIView):
+    permission_classes = [IsDeskMember]
+
+    @extend_schema(
+        operation_id="claims_ratings_confirm",
+        summary="Confirm your stale rating (desk)",
+        description="Runs claims.services.rating_confirm: your rating, given before the claim's "
+        "statement or figures were edited, stands for the claim as it now reads and counts "
+        "again. A rating that is not stale, or none, is a 400.",
+        request=RatingConfirm,
+        responses={200: RatingItem, **errors(400, 403, 404, 409)},
+    )
+    def post(self, request: Any, pk: int) -> Any:
+        claim = _visible_claim(request, pk)
+        data = RatingConfirm(data=request.data)
+        data.is_valid(raise_exception=True)
+        rating = claim_services.rating_confirm(
+            actor=request.user,
+            claim=claim,
+            expected_revision=data.validated_data.get("expected_revision"),
+        )
+        return json_response(rep.rating_item(rating))
+
+
 class ClaimVerdictsView(APIView):
     permission_classes = [IsDeskMember]
 
@@ -384,6 +416,32 @@ class ClaimSourcesView(APIView):
         evidence = source_link(actor=request.user, claim=claim, **data.validated_data)
         evidence = next(e for e in evidence_for_claim(claim.pk) if e.pk == evidence.pk)
         return json_response(rep.evidence_item(evidence), status=201)
+
+
+class ClaimSourceRetractView(APIView):
+    permission_classes = [IsDeskMember]
+
+    @extend_schema(
+        operation_id="claims_sources_retract",
+        summary="Retract a source from a claim (desk)",
+        description="Runs claims.services.evidence_retract: the link and its archive stay, "
+        "marked retracted with the reason; no rating or verdict can rest on it and readers no "
+        "longer see it. Editors only once the claim is published.",
+        request=SourceRetract,
+        responses={200: EvidenceItem, **errors(400, 403, 404, 409)},
+    )
+    def post(self, request: Any, pk: int, evidence_id: int) -> Any:
+        claim = _visible_claim(request, pk)
+        data = SourceRetract(data=request.data)
+        data.is_valid(raise_exception=True)
+        evidence = Evidence.objects.filter(claim_id=claim.pk, pk=evidence_id).first()
+        if evidence is None:
+            raise NotFound(f"Claim {pk} has no source link {evidence_id}.")
+        claim_services.evidence_retract(
+            actor=request.user, claim=claim, evidence=evidence, reason=data.validated_data["reason"]
+        )
+        evidence = next(e for e in evidence_for_claim(claim.pk) if e.pk == evidence_id)
+        return json_response(rep.evidence_item(evidence))
 
 
 class ClaimReviewView(PolledView):

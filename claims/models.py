@@ -106,6 +106,11 @@ SCALE_FACTORS = {
 }
 
 
+class ClaimantKind(models.TextChoices):
+    PERSON = "person", "a person"
+    ORGANIZATION = "organization", "an organisation"
+
+
 class DatePrecision(models.TextChoices):
     DAY = "day", "day"
     MONTH = "month", "month"
@@ -186,6 +191,10 @@ class Claim(TimeStamped):
     period_end = models.DateField(null=True, blank=True)
     date_precision = models.CharField(max_length=12, choices=DatePrecision.choices, blank=True)
     claimant = models.CharField(max_length=200, blank=True)
+    # Whether the claimant is a person or an organisation (ClaimReview's itemReviewed.author).
+    claimant_kind = models.CharField(
+        max_length=16, choices=ClaimantKind.choices, default=ClaimantKind.PERSON
+    )
     state = models.CharField(max_length=20, choices=ClaimState.choices, default=ClaimState.NEW)
     check_worthiness = models.FloatField(default=0.5)
     assignee = models.ForeignKey(
@@ -209,6 +218,9 @@ class Claim(TimeStamped):
     published_at = models.DateTimeField(null=True, blank=True)
     # Optimistic locking: every write bumps it; a stale version is a conflict.
     version = models.PositiveIntegerField(default=1)
+    # Bumped when the statement or its figures change: ratings given on an earlier revision are
+    # stale and do not count until their reviewer confirms or revises them.
+    content_revision = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -225,6 +237,7 @@ class Claim(TimeStamped):
             _choices_check("state", ClaimState, "claim_state_valid"),
             _choices_check("kind", ClaimKind, "claim_kind_valid"),
             *_figure_rules("claim"),
+            _choices_check("claimant_kind", ClaimantKind, "claim_claimant_kind_valid"),
             # A span comes as a pair, within an article, and is not empty.
             models.CheckConstraint(
                 condition=(Q(span_start__isnull=True) & Q(span_end__isnull=True))
@@ -379,6 +392,8 @@ class Rating(TimeStamped):
     rationale = models.TextField()
     evidence = models.ManyToManyField("sources.Evidence", blank=True, related_name="ratings")
     revision = models.PositiveIntegerField(default=1)
+    # The claim's content_revision this rating was given (or last confirmed) on.
+    content_revision = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["created_at", "id"]

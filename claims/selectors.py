@@ -40,7 +40,7 @@ from claims.models import (
 from factcheck.models import AuditEvent
 from factcheck.roles import ROLES, is_editor, is_fact_checker
 from sources.models import Capture, Evidence
-from sources.selectors import evidence_for_claim
+from sources.selectors import evidence_public
 
 CLOSED_STATES = (ClaimState.PUBLISHED, ClaimState.DISMISSED)
 
@@ -93,7 +93,7 @@ def ratings_visible_to(user: Any, claim: Claim) -> list[Rating]:
     if not is_editor(user) and not ratings.filter(reviewer_id=user.pk).exists():
         return []
     return list(
-        ratings.select_related("reviewer", "scale")
+        ratings.select_related("reviewer", "scale", "claim")
         .prefetch_related("evidence")
         .order_by("created_at", "id")
     )
@@ -290,14 +290,15 @@ def _decode_cursor(cursor: str, field_name: str) -> tuple[Any, int] | None:
 
 def _capture_health(claims: QuerySet[Claim]) -> QuerySet[Claim]:
     """Annotate evidence_count and, by each linked source's latest capture, how many sources are
-    archived, pending or failing: correlated subqueries, so a page of rows is one query."""
+    archived, pending or failing (retracted links left out): correlated subqueries, so a page of
+    rows is one query."""
     latest_state = (
         Capture.objects.filter(source_id=OuterRef("source_id"))
         .order_by("-queued_at", "-id")
         .values("state")[:1]
     )
     linked = (
-        Evidence.objects.filter(claim_id=OuterRef("pk"))
+        Evidence.objects.filter(claim_id=OuterRef("pk"), retracted_at__isnull=True)
         .order_by()
         .annotate(latest_state=Subquery(latest_state))
     )
@@ -496,9 +497,9 @@ def published_claim(claim_id: int) -> Claim | None:
 
 
 def public_sources(claim: Claim) -> list[Any]:
-    """The claim's evidence for the public page, each with its latest archived capture (or None):
-    only archived copies are public."""
-    rows = list(evidence_for_claim(claim.pk))
+    """The claim's evidence for the public page, each with its latest archived capture: only
+    standing links with an archived copy are public (no retracted, failed or blocked source)."""
+    rows = list(evidence_public(claim.pk))
     for evidence in rows:
         evidence.archived_capture = next(
             (c for c in evidence.source.captures.all() if c.state == "archived"), None

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from claims import article_views, views
+from claims import article_views, verdict_views, views
 
 app_name = "claims"
 
@@ -10,7 +10,8 @@ urlpatterns = [
     path("claims/", views.claim_queue, name="queue"),
     path("claims/<int:claim_id>/", views.claim_detail, name="detail"),
     path("claims/<int:claim_id>/actions/<slug:action>/", views.claim_action, name="action"),
-    path("verdicts/<int:claim_id>/", views.verdict_public, name="verdict"),
+    path("verdicts/<int:claim_id>/", verdict_views.verdict_public, name="verdict"),
+    path("claims/<int:claim_id>/preview/", verdict_views.verdict_preview, name="preview"),
     path("articles/import/", article_views.article_import, name="article-import"),
     path("articles/<int:article_id>/", article_views.article_detail, name="article"),
     path(

@@ -1,4 +1,5 @@
-"""Desk pages for claims (the queue, the claim page and its actions) and the public verdict page.
+"""Desk pages for claims: the queue, the claim page and its actions (the public verdict page is
+in claims.verdict_views).
 
 Every write goes through a claims service with the version of the claim the user saw; a
 DomainError comes back to the same page as a message next to the field it is about, or at the
@@ -7,29 +8,27 @@ top (a conflict says someone else changed the claim and offers a reload), never 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from api.claimreview import claimreview_for
-from claims import selectors, services
+from claims import selectors, services, workflow
 from claims.figure_forms import WithFigures
 from claims.figure_text import figure_text
 from claims.models import (
     Article,
     Claim,
+    ClaimantKind,
     ClaimKind,
     ClaimState,
     DatePrecision,
@@ -38,14 +37,15 @@ from claims.models import (
 )
 from claims.next_action import next_action_for
 from claims.services.figures import figure_values
+from claims.verdict_views import PublishForm, public_context
 from factcheck.date_input import DateField
 from factcheck.errors import DomainError
 from factcheck.roles import is_editor
 from factcheck.search import prior_checks
 from factcheck.submissions import once_per_submission
 from factcheck.views import desk_required, post_only
-from sources.models import Relation
-from sources.selectors import claim_evidence_panels, evidence_for_claim
+from sources.models import Evidence, Relation
+from sources.selectors import claim_evidence_panels, evidence_for_claim, evidence_usable
 
 # The queue -------------------------------------------------------------------------------------
 
@@ -256,6 +256,9 @@ class ClaimEditForm(WithFigures, VersionedForm):
         label="Date precision", choices=[("", "—"), *DatePrecision.choices], required=False
     )
     claimant = forms.CharField(label="Claimant", max_length=200, required=False)
+    claimant_kind = forms.ChoiceField(
+        label="The claimant is", choices=ClaimantKind.choices, required=False
+    )
 
     @classmethod
     def for_claim(cls, claim: Claim) -> ClaimEditForm:
@@ -312,6 +315,8 @@ class CorrectForm(ApproveForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What changed and why; readers see it on the verdict page.",
     )
+    # Set by the preview's button: a correction is published once seen as readers will see it.
+    confirmed = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
     field_order = [*ApproveForm.field_order[:-1], "correction_note", "evidence_ids"]
 
@@ -342,6 +347,20 @@ class RestoreForm(VersionedForm):
     )
 
 
+class ConfirmRatingForm(forms.Form):
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class RetractForm(forms.Form):
+    evidence = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    reason = forms.CharField(
+        label="Why it is retracted",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the history; the archived copy is kept too.",
+    )
+
+
 class CommentForm(forms.Form):
     body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -369,9 +388,19 @@ def _user(pk: int | None) -> Any:
 
 def _edit(user: Any, claim: Claim, data: dict[str, Any]) -> Any:
     changes = {k: v for k, v in data.items() if k != "expected_version"}
+    changes["claimant_kind"] = changes.get("claimant_kind") or ClaimantKind.PERSON
     # The service queues evidence matching when the figures, dates or text changed.
     return services.claim_update(
         actor=user, claim=claim, expected_version=data["expected_version"], **changes
+    )
+
+
+def _retract(user: Any, claim: Claim, data: dict[str, Any]) -> Any:
+    evidence = Evidence.objects.filter(claim_id=claim.pk, pk=data["evidence"]).first()
+    if evidence is None:
+        raise DomainError("This source is not linked to this claim.", code="not_found")
+    return services.evidence_retract(
+        actor=user, claim=claim, evidence=evidence, reason=data["reason"]
     )
 
 
@@ -389,6 +418,17 @@ ACTIONS: dict[str, ClaimAction] = {
         ),
         "Your rating is saved.",
         "ratings",
+    ),
+    "confirm_rating": ClaimAction(
+        ConfirmRatingForm,
+        lambda user, claim, d: services.rating_confirm(
+            actor=user, claim=claim, expected_revision=d["expected_revision"]
+        ),
+        "Your rating is confirmed for the claim as it now reads.",
+        "ratings",
+    ),
+    "retract_source": ClaimAction(
+        RetractForm, _retract, "Source retracted; its archive is kept.", "sources-section"
     ),
     "comment": ClaimAction(
         CommentForm,
@@ -452,7 +492,7 @@ ACTIONS: dict[str, ClaimAction] = {
         "editor",
     ),
     "publish": ClaimAction(
-        VersionedForm,
+        PublishForm,
         lambda user, claim, d: services.claim_publish(
             actor=user, claim=claim, expected_version=d["expected_version"]
         ),
@@ -511,6 +551,8 @@ HISTORY_LABELS = {
     "verdict.discarded": "discarded the approved verdict",
     "verdict.corrected": "published a correction",
     "evidence.added": "linked a source",
+    "evidence.retracted": "retracted a source",
+    "rating.confirmed": "confirmed their rating for the edited claim",
     "candidate.accepted": "accepted the claim from its article",
 }
 
@@ -550,9 +592,16 @@ def _claim_forms(
         built["assign"] = AssignForm(
             initial={**version, "assignee": claim.assignee_id or user.pk}, prefix="assign"
         )
-    for name in ("submit_for_review", "request_approval", "publish"):
+    for name in ("submit_for_review", "request_approval"):
         if name in actions:
             built[name] = VersionedForm(initial=version, prefix=name)
+    if "publish" in actions:
+        built["publish"] = PublishForm(initial={**version, "confirmed": True}, prefix="publish")
+    mine = next((r for r in ratings if r.reviewer_id == user.pk), None)
+    if "rate" in actions and mine is not None and workflow.is_stale(mine, claim):
+        built["confirm_rating"] = ConfirmRatingForm(
+            initial={"expected_revision": mine.revision}, prefix="confirm_rating"
+        )
     if "approve" in actions:
         initial = dict(version)
         if draft is not None:
@@ -567,10 +616,12 @@ def _claim_forms(
         latest = next(iter(selectors.verdict_history(claim)), None)
         initial = dict(version)
         if latest is not None:
+            # Start from the current verdict: the editor changes what the correction changes.
             initial.update(
                 rating=latest.rating_id,
                 conclusion=latest.conclusion,
                 explanation=latest.explanation,
+                evidence_ids=[e.pk for e in latest.evidence.all()],
             )
         built["correct"] = CorrectForm(initial=initial, prefix="correct")
     if "send_back" in actions:
@@ -587,8 +638,14 @@ PREFIXES = {"start_research": "start"}
 
 
 def _prepare_forms(built: dict[str, forms.Form], user: Any, evidence: list, scale: Any) -> None:
-    """Fill in the choices that depend on the claim (its evidence) and the desk (its people)."""
-    choices = _evidence_choices(evidence)
+    """Fill in the choices that depend on the claim (its evidence: only what a rating or verdict
+    may rest on) and the desk (its people)."""
+    usable = (
+        set(evidence_usable(evidence[0].claim_id).values_list("pk", flat=True))
+        if evidence
+        else set()
+    )
+    choices = _evidence_choices([e for e in evidence if e.pk in usable])
     members = None
     for name, form in built.items():
         if "evidence_ids" in form.fields:
@@ -648,6 +705,8 @@ def _claim_page(
     verdicts = list(selectors.verdict_history(claim, include_draft=is_editor(user)))
     draft = next((v for v in verdicts if v.published_at is None), None)
     claim_forms = _claim_forms(user, claim, actions, evidence, ratings, draft)
+    for rating in ratings:
+        rating.stale = workflow.is_stale(rating, claim)
     if bound is not None:
         name, form = bound
         _prepare_forms(
@@ -683,6 +742,9 @@ def _claim_page(
             "comments": list(selectors.claim_comments(claim)),
             "history": _history(user, claim, ratings_visible),
             "is_editor": is_editor(user),
+            # What the approval would count: shown to editors beside the approve form.
+            "tally": workflow.rating_tally(claim, approver=user) if "approve" in actions else None,
+            "can_retract": "edit" in actions or (is_editor(user) and "correct" in actions),
             "error": error,
             # What this person should do now, at the top of the page (claims.next_action).
             "next": next_action,
@@ -741,6 +803,8 @@ def claim_action(request: HttpRequest, claim_id: int, action: str) -> HttpRespon
     had_draft = claim.state == ClaimState.AWAITING_APPROVAL and drafts.exists()
     if form.is_valid():
         try:
+            if action == "correct" and not form.cleaned_data["confirmed"]:
+                return _correction_preview(request, claim, form)
             spec.run(request.user, claim, form.cleaned_data)
         except DomainError as exc:
             if exc.code == "not_found":
@@ -761,44 +825,33 @@ def claim_action(request: HttpRequest, claim_id: int, action: str) -> HttpRespon
             return redirect(target + (f"#{spec.anchor}" if spec.anchor else ""))
     else:
         status = 400
+        if action == "publish" and "confirmed" in form.errors:
+            messages.info(request, "Check the verdict as readers will see it, then confirm.")
+            return redirect("claims:preview", claim_id=claim.pk)
         if "expected_version" in form.errors or "expected_revision" in form.errors:
             error = PageError("The form was missing the claim's version; reload the page.")
     return _claim_page(request, claim.pk, bound=(action, form), error=error, status=status)
 
 
-# The public verdict page -----------------------------------------------------------------------
+def _correction_preview(request: HttpRequest, claim: Claim, form: forms.Form) -> HttpResponse:
+    """The public page as the correction would make it, with a button that publishes it.
 
-# JSON inside <script> must not be able to close the element or open a comment.
-_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
-def json_ld(data: dict[str, Any]) -> str:
-    """The text of a <script type="application/ld+json"> data block (never executed)."""
-    return json.dumps(data, ensure_ascii=False, indent=2).translate(_SCRIPT_ESCAPES)
-
-
-@require_GET
-def verdict_public(request: HttpRequest, claim_id: int) -> HttpResponse:
-    """A published verdict for readers: no login, published claims only (404 otherwise)."""
-    claim = selectors.published_claim(claim_id)
-    if claim is None:
-        raise Http404("no published verdict")
-    versions = list(selectors.verdict_history(claim))
-    if not versions:
-        raise Http404("no published verdict")
-    current = versions[0]
-    return render(
-        request,
-        "claims/verdict_public.html",
-        {
-            "claim": claim,
-            "verdict": current,
-            "corrections": [v for v in versions if v.number > 1],
-            "first_version": versions[-1],
-            "sources": selectors.public_sources(claim),
-            "public_url": settings.FACTCHECK_PUBLIC_URL
-            + reverse("claims:verdict", args=[claim.pk]),
-            "organisation": settings.FACTCHECK_ORGANISATION,
-            "claimreview": mark_safe(json_ld(claimreview_for(claim, current))),  # noqa: S308
-        },
-    )
+    The correction is made by its own service, with every check it runs, the page is drawn from
+    what it wrote, and the transaction is rolled back: nothing is kept, announced or audited
+    until the editor confirms (the same form again, confirmed). A refusal raises as it would.
+    """
+    with transaction.atomic():
+        ACTIONS["correct"].run(request.user, claim, form.cleaned_data)
+        versions = list(selectors.verdict_history(claim))
+        hidden = CorrectForm(initial={**form.cleaned_data, "confirmed": True}, prefix=form.prefix)
+        response = render(
+            request,
+            "claims/verdict_public.html",
+            {
+                **public_context(claim, versions[0], versions),
+                "preview": True,
+                "correction_form": hidden,
+            },
+        )
+        transaction.set_rollback(True)
+    return response

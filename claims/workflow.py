@@ -1,6 +1,6 @@
 """The editorial workflow's rules: which action a role may take on a claim in which state.
 
-Pure checks with no writes: the services call them before and after locking a claim, and
+Checks with no writes: the services call them before and after locking a claim, and
 selectors call them to tell pages which actions to offer. Each refusal is a DomainError whose
 message names the claim's state and what is allowed.
 """
@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from claims.models import Claim, ClaimState
+from django.conf import settings
+
+from claims.models import Claim, ClaimState, Rating
 from factcheck.errors import DomainError
 from factcheck.roles import is_editor, is_fact_checker
 
@@ -147,3 +149,81 @@ def allowed_actions(user: Any, claim: Claim) -> list[str]:
         for name in ACTIONS
         if role_refusal(user, name, claim) is None and state_refusal(name, claim) is None
     ]
+
+
+# Independent ratings ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RatingTally:
+    """The ratings of a claim that count toward settings.RATINGS_REQUIRED, and why others do not.
+
+    A rating counts once per person, when it was given on (or confirmed for) the claim's current
+    statement and figures, and when its reviewer is not the approving editor (unless
+    settings.APPROVER_MAY_RATE).
+    """
+
+    counted: int
+    required: int
+    # Usernames whose ratings predate the last edit of the claim's statement or figures.
+    stale: tuple[str, ...] = ()
+    # The approver's own rating was set aside.
+    approver_excluded: bool = False
+
+    @property
+    def enough(self) -> bool:
+        return self.counted >= self.required
+
+    def reasons(self, *, named: bool = True) -> list[str]:
+        """Why ratings given do not count: stale ones, the approver's own. `named=False` leaves
+        the reviewers' names out, for people the blind rule keeps from knowing who rated."""
+        reasons = []
+        if self.stale:
+            who = (
+                f"The rating of {', '.join(self.stale)} was"
+                if named
+                else f"{len(self.stale)} of the ratings were"
+            )
+            reasons.append(
+                f"{who} given before the claim's statement or figures were last edited: "
+                f"{'it counts' if named else 'they count'} again once confirmed or revised."
+            )
+        if self.approver_excluded:
+            reasons.append(
+                "Your own rating does not count: the approving editor must not be one of the "
+                "reviewers. Ask another editor to approve, or another reviewer to rate."
+            )
+        return reasons
+
+    def summary(self) -> str:
+        """The count and the reasons, in the desk's words (for the editor's panel)."""
+        head = f"{self.counted} of {self.required} independent ratings count."
+        return " ".join([head, *self.reasons()])
+
+
+def rating_tally(claim: Claim, *, approver: Any = None) -> RatingTally:
+    """Count the claim's ratings that stand, as of the claim's current content revision."""
+    rows = Rating.objects.filter(claim_id=claim.pk).values_list(
+        "reviewer_id", "reviewer__username", "content_revision"
+    )
+    counted: set[int] = set()
+    stale: list[str] = []
+    excluded = False
+    for reviewer_id, username, revision in rows.order_by("created_at", "id"):
+        if revision < claim.content_revision:
+            stale.append(username)
+        elif approver is not None and reviewer_id == approver.pk and not settings.APPROVER_MAY_RATE:
+            excluded = True
+        else:
+            counted.add(reviewer_id)
+    return RatingTally(
+        counted=len(counted),
+        required=settings.RATINGS_REQUIRED,
+        stale=tuple(stale),
+        approver_excluded=excluded,
+    )
+
+
+def is_stale(rating: Rating, claim: Claim) -> bool:
+    """The rating was given on an earlier statement or figures of the claim."""
+    return rating.content_revision < claim.content_revision

@@ -369,6 +369,9 @@ FACTCHECK_PUBLIC_URL = (env("FACTCHECK_PUBLIC_URL") or "http://127.0.0.1:8000").
 FACTCHECK_RELEASE = (env("FACTCHECK_RELEASE") or "").strip()
 # How many independent ratings a claim needs before it can await an editor's approval.
 RATINGS_REQUIRED = _int("RATINGS_REQUIRED", 2)
+# Whether the editor who approves a verdict may be one of those ratings; off: the approval is a
+# second pair of eyes, so the approver's own rating does not count toward RATINGS_REQUIRED.
+APPROVER_MAY_RATE = _flag("APPROVER_MAY_RATE", False)
 
 # The fetcher: the only outbound door. Loopback and private targets are for development and tests.
 FETCH_ALLOW_PRIVATE = _flag("FETCH_ALLOW_PRIVATE", False)

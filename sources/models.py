@@ -84,6 +84,17 @@ class Evidence(TimeStamped):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # A retracted link stays (with its archive) for the record, but no verdict rests on it and
+    # the public never sees it.
+    retracted_at = models.DateTimeField(null=True, blank=True)
+    retracted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    retraction_reason = models.TextField(blank=True)
 
     class Meta:
         verbose_name_plural = "evidence"
@@ -91,7 +102,7 @@ class Evidence(TimeStamped):
         constraints = [
             models.UniqueConstraint(
                 fields=["claim", "source", "relation"],
-                condition=Q(passage_start__isnull=True),
+                condition=Q(passage_start__isnull=True, retracted_at__isnull=True),
                 name="one_unpinned_link_per_relation",
             ),
             models.CheckConstraint(
@@ -106,10 +117,18 @@ class Evidence(TimeStamped):
                 ),
                 name="evidence_passage_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(retracted_at__isnull=True) | ~Q(retraction_reason=""),
+                name="retracted_evidence_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_relation_display()}: {self.source}"
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.retracted_at is not None
 
 
 class CaptureState(models.TextChoices):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from factcheck.roles import is_editor, is_fact_checker
 from sources.models import (
@@ -27,6 +27,37 @@ def evidence_for_claim(claim_id: int) -> QuerySet[Evidence]:
         .prefetch_related(Prefetch("source__captures", queryset=captures))
         .order_by("created_at", "id")
     )
+
+
+def _standing(evidence: QuerySet[Evidence]) -> QuerySet[Evidence]:
+    """Leave out retracted links, and sources never archived whose latest capture failed or was
+    blocked: nothing can rest on them."""
+    same_source = Capture.objects.filter(source_id=OuterRef("source_id"))
+    latest_state = same_source.order_by("-queued_at", "-id").values("state")[:1]
+    return (
+        evidence.filter(retracted_at__isnull=True)
+        .annotate(
+            has_archive=Exists(same_source.filter(state=CaptureState.ARCHIVED)),
+            latest_state=Subquery(latest_state),
+        )
+        .filter(
+            Q(has_archive=True)
+            | Q(latest_state__isnull=True)
+            | ~Q(latest_state__in=[CaptureState.FAILED, CaptureState.BLOCKED])
+        )
+    )
+
+
+def evidence_usable(claim_id: int) -> QuerySet[Evidence]:
+    """The evidence a rating or verdict may rest on: standing links (see _standing), archived or
+    still being archived."""
+    return _standing(evidence_for_claim(claim_id))
+
+
+def evidence_public(claim_id: int) -> QuerySet[Evidence]:
+    """The evidence readers see (public page, ClaimReview, the API's anonymous view): standing
+    links to sources with an archived copy, since only archived copies are public."""
+    return _standing(evidence_for_claim(claim_id)).filter(has_archive=True)
 
 
 def capture_summary(capture: Capture | None) -> dict[str, Any]:
@@ -62,12 +93,15 @@ def capture_for_playback(capture_id: int) -> Capture | None:
 
 
 def capture_visible_to(user: Any, capture: Capture) -> bool:
-    """Desk roles see every capture; anyone sees the archives behind a published verdict."""
+    """Desk roles see every capture; anyone sees the archives behind a published verdict (not
+    those of a source retracted from it)."""
     if is_fact_checker(user):
         return True
     return (
         capture.state == CaptureState.ARCHIVED
-        and Evidence.objects.filter(source_id=capture.source_id, claim__state="published").exists()
+        and Evidence.objects.filter(
+            source_id=capture.source_id, claim__state="published", retracted_at__isnull=True
+        ).exists()
     )
 
 

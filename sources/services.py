@@ -117,8 +117,13 @@ def source_link(
             f"This URL cannot be archived: {exc}", fields={"url": [str(exc)]}
         ) from None
     source, created = source_for_url(normalised, actor=actor)
+    # A retracted link stays for the record; linking the source again makes a new one.
     evidence = Evidence.objects.filter(
-        claim=claim, source=source, relation=relation, passage_start__isnull=True
+        claim=claim,
+        source=source,
+        relation=relation,
+        passage_start__isnull=True,
+        retracted_at__isnull=True,
     ).first()
     if evidence is None:
         evidence = Evidence.objects.create(
@@ -253,6 +258,7 @@ def source_upload(
         source=source,
         relation=relation,
         passage_start=None,
+        retracted_at=None,
         defaults={"added_by": actor},
     )
     if made:

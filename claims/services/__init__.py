@@ -14,6 +14,7 @@ from claims.services.editing import (
     claim_create,
     claim_update,
 )
+from claims.services.evidence import evidence_retract
 from claims.services.importing import (
     article_complete_from_capture,
     article_import_file,
@@ -25,7 +26,7 @@ from claims.services.importing import (
     candidate_restore,
     candidates_merge_span,
 )
-from claims.services.ratings import rating_submit
+from claims.services.ratings import rating_confirm, rating_submit
 from claims.services.transitions import (
     claim_assign,
     claim_dismiss,
@@ -63,6 +64,8 @@ __all__ = [
     "claim_start_research",
     "claim_submit_for_review",
     "claim_update",
+    "evidence_retract",
+    "rating_confirm",
     "rating_submit",
     "verdict_approve",
     "verdict_correct",

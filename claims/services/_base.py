@@ -14,6 +14,7 @@ from claims.signals import claim_state_changed, send_on_commit
 from factcheck.audit import audit_record
 from factcheck.errors import DomainError
 from sources.models import Evidence
+from sources.selectors import evidence_usable
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -40,6 +41,7 @@ def claim_snapshot(
         "period_end": claim.period_end.isoformat() if claim.period_end else None,
         "date_precision": claim.date_precision,
         "claimant": claim.claimant,
+        "claimant_kind": claim.claimant_kind,
         "span": [claim.span_start, claim.span_end] if claim.span_start is not None else None,
         "check_worthiness": claim.check_worthiness,
         "assignee": claim.assignee_id,
@@ -91,7 +93,8 @@ def sync_instance(target: models.Model, source: models.Model) -> None:
 
 
 def claim_evidence(claim: Claim, evidence_ids: Iterable[int]) -> list[Evidence]:
-    """The evidence rows with these ids, refused unless each is linked to this claim."""
+    """The evidence rows with these ids, refused unless each is linked to this claim and usable
+    (not retracted, not a source whose capture failed or was blocked)."""
     try:
         ids = list(dict.fromkeys(int(i) for i in evidence_ids))
     except (TypeError, ValueError):
@@ -100,13 +103,27 @@ def claim_evidence(claim: Claim, evidence_ids: Iterable[int]) -> list[Evidence]:
         ) from None
     if not ids:
         return []
-    found = {e.pk: e for e in Evidence.objects.filter(claim_id=claim.pk, pk__in=ids)}
+    found = {
+        e.pk: e
+        for e in Evidence.objects.select_related("source").filter(claim_id=claim.pk, pk__in=ids)
+    }
     missing = [i for i in ids if i not in found]
     if missing:
         listed = ", ".join(str(i) for i in missing)
         raise DomainError(
             f"Evidence {listed} is not linked to this claim.",
             fields={"evidence_ids": [f"not linked to this claim: {listed}"]},
+        )
+    usable = set(evidence_usable(claim.pk).filter(pk__in=ids).values_list("pk", flat=True))
+    unusable = [found[i] for i in ids if i not in usable]
+    if unusable:
+        listed = "; ".join(
+            f"{e.source} ({'retracted' if e.is_retracted else 'its capture failed'})"
+            for e in unusable
+        )
+        raise DomainError(
+            f"Nothing can rest on a retracted source or one that could not be archived: {listed}.",
+            fields={"evidence_ids": [f"not usable: {listed}"]},
         )
     return [found[i] for i in ids]
 

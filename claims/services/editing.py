@@ -16,6 +16,7 @@ from claims import workflow
 from claims.models import (
     Article,
     Claim,
+    ClaimantKind,
     ClaimComment,
     ClaimKind,
     ClaimState,
@@ -49,11 +50,14 @@ EDITABLE_FIELDS = frozenset(
         *PERIOD_FIELDS,
         "figures",
         "claimant",
+        "claimant_kind",
         "check_worthiness",
     }
 )
 # What evidence matching reads of a claim: a change to any of these queues it again.
 MATCHED_FIELDS = frozenset({"text", "kind", *PRIMARY_FIELDS, *PERIOD_FIELDS, "figures"})
+# What a rating judges: an edit of these makes the ratings given before it stale.
+CONTENT_FIELDS = frozenset({"text", *PRIMARY_FIELDS, *PERIOD_FIELDS, "figures"})
 
 
 def _claim_fields(
@@ -64,6 +68,7 @@ def _claim_fields(
     span: tuple[int, int] | None,
     claimant: str,
     check_worthiness: float,
+    claimant_kind: str = ClaimantKind.PERSON,
 ) -> dict[str, Any]:
     """Check a claim's own content (not its figures) and return the column values to store."""
     text = text.strip()
@@ -87,6 +92,11 @@ def _claim_fields(
         span_text = article.body[span_start:span_end]
     if not 0 <= check_worthiness <= 1:
         raise DomainError("the check-worthiness score lies between 0 and 1")
+    if claimant_kind not in ClaimantKind.values:
+        raise DomainError(
+            "the claimant is a person or an organisation",
+            fields={"claimant_kind": [f"unknown kind {claimant_kind!r}"]},
+        )
     return {
         "text": text,
         "kind": kind,
@@ -94,6 +104,7 @@ def _claim_fields(
         "span_end": span_end,
         "span_text": span_text,
         "claimant": claimant.strip(),
+        "claimant_kind": claimant_kind,
         "check_worthiness": check_worthiness,
     }
 
@@ -135,6 +146,7 @@ def claim_create(
     claimant: str = "",
     check_worthiness: float = 0.5,
     figures: Sequence[Mapping[str, Any]] | None = None,
+    claimant_kind: str = ClaimantKind.PERSON,
 ) -> Claim:
     """Create a claim in state new, with its figures, period and span checked.
 
@@ -153,6 +165,7 @@ def claim_create(
         span=span,
         claimant=claimant,
         check_worthiness=check_worthiness,
+        claimant_kind=claimant_kind,
     )
     if figures is None:
         checked = _edit_first_figure(
@@ -202,6 +215,8 @@ def claim_update(*, actor: Actor, claim: Claim, expected_version: int, **changes
     period is the claim's, shared by every figure without its own. Changing nothing writes
     nothing; a change to what matching reads (text, figures, period) queues evidence matching
     of the claim when the transaction commits.
+    Changing the statement or its figures (CONTENT_FIELDS) bumps content_revision: the
+    ratings given before are stale.
     """
     workflow.require_role(actor, "edit", claim)
     unknown = sorted(set(changes) - EDITABLE_FIELDS)
@@ -227,6 +242,7 @@ def claim_update(*, actor: Actor, claim: Claim, expected_version: int, **changes
         "kind": current.kind,
         "span": (current.span_start, current.span_end) if current.span_start is not None else None,
         "claimant": current.claimant,
+        "claimant_kind": current.claimant_kind,
         "check_worthiness": current.check_worthiness,
     }
     merged.update({k: v for k, v in changes.items() if k in merged})
@@ -253,12 +269,16 @@ def claim_update(*, actor: Actor, claim: Claim, expected_version: int, **changes
 
     before = claim_snapshot(current, figures=before_figures)
     now = timezone.now()
+    bumps: dict[str, Any] = {"version": F("version") + 1}
+    if figures_changed or CONTENT_FIELDS & set(changed):
+        # Ratings judged the old statement or figures: they stand again only once confirmed.
+        bumps["content_revision"] = F("content_revision") + 1
     try:
         with transaction.atomic():
             rows = (
                 Claim.objects.filter(pk=current.pk, version=expected_version)
                 .exclude(state=ClaimState.PUBLISHED)
-                .update(**changed, version=F("version") + 1, updated_at=now)
+                .update(**changed, **bumps, updated_at=now)
             )
             if rows:
                 if figures_changed:
@@ -282,6 +302,7 @@ def claim_update(*, actor: Actor, claim: Claim, expected_version: int, **changes
     for name, v in changed.items():
         setattr(current, name, v)
     current.version = expected_version + 1
+    current.content_revision += 1 if "content_revision" in bumps else 0
     current.updated_at = now
     audit_record(
         action="claim.updated",
@@ -290,7 +311,7 @@ def claim_update(*, actor: Actor, claim: Claim, expected_version: int, **changes
         before=before,
         after=claim_snapshot(current, figures=figures),
     )
-    for name in [*changed, "version", "updated_at"]:
+    for name in [*changed, "version", "content_revision", "updated_at"]:
         setattr(claim, name, getattr(current, name))
     if figures_changed and hasattr(claim, "_prefetched_objects_cache"):
         claim._prefetched_objects_cache.pop("figures", None)

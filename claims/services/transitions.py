@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 
-from claims.models import Claim, ClaimState, CommentKind, Rating
+from claims import workflow
+from claims.models import Claim, ClaimState, CommentKind
 from claims.services._base import (
     Actor,
     begin,
@@ -118,15 +118,14 @@ def claim_submit_for_review(
     return _move(actor, claim, locked, action="claim.submitted_for_review", to=ClaimState.IN_REVIEW)
 
 
-def _rating_count(claim: Claim) -> int:
-    return Rating.objects.filter(claim_id=claim.pk).count()
-
-
 @transaction.atomic
 def claim_request_approval(
     *, actor: Actor, claim: Claim, expected_version: int | None = None
 ) -> Claim:
-    """in_review -> awaiting_approval once the claim has settings.RATINGS_REQUIRED ratings.
+    """in_review -> awaiting_approval once settings.RATINGS_REQUIRED ratings stand.
+
+    Ratings are counted as claims.workflow.rating_tally does: one per person, none that was given
+    before the last edit of the claim's statement or figures.
 
     The same move happens by itself when the last required rating arrives while the claim is in
     review (see advance_when_rated); this is the explicit way, e.g. when the ratings were all
@@ -135,11 +134,14 @@ def claim_request_approval(
     locked = begin(
         actor=actor, claim=claim, action="request_approval", expected_version=expected_version
     )
-    count, required = _rating_count(locked), settings.RATINGS_REQUIRED
-    if count < required:
+    tally = workflow.rating_tally(locked)
+    count, required = tally.counted, tally.required
+    if not tally.enough:
         raise DomainError(
             f"Cannot request approval: too few ratings ({count} of {required}). "
-            f"A claim needs {required} independent ratings before an editor approves it.",
+            f"A claim needs {required} independent ratings before an editor approves it."
+            # No names: whoever asks may not yet be allowed to know who rated (the blind rule).
+            + "".join(f" {reason}" for reason in tally.reasons(named=False)),
             fields={"ratings": [f"{count} of {required}"]},
         )
     return _move(
@@ -156,8 +158,9 @@ def advance_when_rated(*, actor: Actor, claim: Claim) -> bool:
     """Move a locked claim in review to awaiting approval if it now has enough ratings."""
     if claim.state != ClaimState.IN_REVIEW:
         return False
-    count, required = _rating_count(claim), settings.RATINGS_REQUIRED
-    if count < required:
+    tally = workflow.rating_tally(claim)
+    count, required = tally.counted, tally.required
+    if not tally.enough:
         return False
     before = claim_snapshot(claim)
     claim.state = ClaimState.AWAITING_APPROVAL

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from claims import workflow
 from claims.models import Claim, ClaimState, RatingScale, VerdictVersion
 from claims.services._base import (
     Actor,
@@ -53,6 +55,69 @@ def _verdict_text(conclusion: str, explanation: str) -> tuple[str, str]:
     return conclusion, explanation
 
 
+# "not true", "isn't false": a label negated is not the verdict naming that rating.
+_NEGATED = re.compile(r"(?:\bnot|n't|\bno|\bnever)\s+$", re.IGNORECASE)
+
+
+def _labels_named(text: str, labels: list[RatingScale]) -> list[RatingScale]:
+    """The scale entries whose label `text` names (whole words, longest label first, so "Mostly
+    false" is not also "False"), leaving out negated mentions."""
+    named: list[RatingScale] = []
+    taken: list[tuple[int, int]] = []
+    for entry in sorted(labels, key=lambda e: -len(e.label)):
+        pattern = re.compile(rf"(?<!\w){re.escape(entry.label)}(?!\w)", re.IGNORECASE)
+        for found in pattern.finditer(text):
+            span = found.span()
+            if any(start < span[1] and span[0] < end for start, end in taken):
+                continue
+            taken.append(span)
+            if not _NEGATED.search(text[: span[0]]) and entry not in named:
+                named.append(entry)
+    return named
+
+
+def _first_sentence(text: str) -> str:
+    return re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
+
+
+def check_verdict_consistency(
+    *,
+    rating: RatingScale,
+    conclusion: str,
+    explanation: str,
+    previous: VerdictVersion | None = None,
+) -> None:
+    """Refuse a verdict whose words say another rating than the one it gives.
+
+    The conclusion, and the explanation's first sentence, may not name another entry of the
+    scale ("False: ..." rated Mostly true). A correction that changes the rating must change the
+    conclusion and the explanation too: the old words argued for the old rating.
+    """
+    entries = list(RatingScale.objects.all())
+    for field, text in (("conclusion", conclusion), ("explanation", _first_sentence(explanation))):
+        others = [e for e in _labels_named(text, entries) if e.pk != rating.pk]
+        if others:
+            named = ", ".join(f"“{e.label}”" for e in others)
+            where = "conclusion" if field == "conclusion" else "explanation's first sentence"
+            raise DomainError(
+                f"The {where} says {named} but the rating is “{rating.label}”: make the words "
+                f"and the rating agree.",
+                fields={field: [f"names another rating: {named}"]},
+            )
+    if previous is not None and previous.rating_id != rating.pk:
+        for field, old, new in (
+            ("conclusion", previous.conclusion, conclusion),
+            ("explanation", previous.explanation, explanation),
+        ):
+            if old.strip() == new.strip():
+                raise DomainError(
+                    f"The rating changes from “{previous.rating.label}” to “{rating.label}” but "
+                    f"the {field} is still the one of version {previous.number}: say why the "
+                    f"rating changed.",
+                    fields={field: ["unchanged while the rating changed"]},
+                )
+
+
 def _draft(claim: Claim) -> VerdictVersion | None:
     return (
         VerdictVersion.objects.select_for_update()
@@ -83,10 +148,21 @@ def verdict_approve(
     unpublished version (version numbers are public, and every number after 1 is a correction);
     the audit log keeps what it said before. The claim's version is bumped, so an editor who
     publishes with an older expected_version gets a conflict instead of publishing unseen text.
+
+    The approver is a second pair of eyes: settings.RATINGS_REQUIRED ratings by other people,
+    none of them stale (claims.workflow.rating_tally), must stand, unless APPROVER_MAY_RATE.
+    The conclusion and explanation must not name another rating (check_verdict_consistency).
     """
     locked = begin(actor=actor, claim=claim, action="approve", expected_version=expected_version)
+    tally = workflow.rating_tally(locked, approver=actor)
+    if not tally.enough:
+        raise DomainError(
+            f"Cannot approve: {tally.summary()}",
+            fields={"ratings": [f"{tally.counted} of {tally.required}"]},
+        )
     check_scale(rating, "rating")
     conclusion, explanation = _verdict_text(conclusion, explanation)
+    check_verdict_consistency(rating=rating, conclusion=conclusion, explanation=explanation)
     evidence = claim_evidence(locked, evidence_ids)
     now = timezone.now()
     draft = _draft(locked)
@@ -214,7 +290,8 @@ def verdict_correct(
 ) -> VerdictVersion:
     """An editor corrects a published verdict: version n+1, published at once, with a public note.
 
-    Earlier versions stay as they were; the claim's rating follows the new version.
+    Earlier versions stay as they were; the claim's rating follows the new version. The new
+    version's words must agree with its rating (check_verdict_consistency).
     """
     locked = begin(actor=actor, claim=claim, action="correct", expected_version=expected_version)
     check_scale(rating, "rating")
@@ -233,6 +310,9 @@ def verdict_correct(
     )
     if previous is None:  # a published claim always has one; refuse rather than invent number 1
         raise DomainError("This claim has no published verdict to correct.")
+    check_verdict_consistency(
+        rating=rating, conclusion=conclusion, explanation=explanation, previous=previous
+    )
     now = timezone.now()
     verdict = VerdictVersion.objects.create(
         claim=locked,

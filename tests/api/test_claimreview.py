@@ -73,8 +73,8 @@ def test_the_document_has_every_required_and_recommended_property(client_for, pu
     assert item["author"] == {"@type": "Person", "name": "The trade minister"}
     assert item["datePublished"] == "2024-01-05"
     urls = [a["url"] for a in item["appearance"]]
-    # The article, then what it cites; evidence that refutes the claim is no appearance of it.
-    assert urls == ["https://news.example/exports-soar", "https://ministry.example/statement"]
+    # Where the claim was made: the article; our evidence (cited or not) is no appearance of it.
+    assert urls == ["https://news.example/exports-soar"]
     assert item["appearance"][0]["publisher"]["name"] == "Phnom Penh Post"
 
 
@@ -116,3 +116,61 @@ def test_a_rating_off_the_numeric_scale_keeps_its_name(published, scale):
 def test_an_unpublished_claim_has_no_claimreview(client_for, claim_in):
     claim = claim_in(ClaimState.AWAITING_APPROVAL, verdict=True)
     assert client_for("editor").get(f"/api/v1/claims/{claim.pk}/claimreview/").status_code == 404
+
+
+# What Google's ClaimReview documentation lists, by object: required, then recommended.
+GOOGLE_PROPERTIES = {
+    "ClaimReview": (("claimReviewed", "reviewRating", "url"), ("author", "datePublished")),
+    "Claim": ((), ("appearance", "author", "datePublished", "firstAppearance")),
+    "Rating": (("alternateName",), ("bestRating", "ratingValue", "worstRating")),
+}
+
+
+def _missing_google_properties(review: dict) -> list[str]:
+    missing = []
+    for kind, node in (
+        ("ClaimReview", review),
+        ("Claim", review.get("itemReviewed", {})),
+        ("Rating", review.get("reviewRating", {})),
+    ):
+        required, recommended = GOOGLE_PROPERTIES[kind]
+        missing += [f"{kind}.{name}" for name in (*required, *recommended) if name not in node]
+    return missing
+
+
+def test_an_organisation_claimant_is_reviewed_as_one_with_the_articles_date_and_url(
+    client_for, published, make_user
+):
+    from claims.services import claim_update
+
+    Claim.objects.filter(pk=published.pk).update(state=ClaimState.RESEARCHING)
+    claim = Claim.objects.get(pk=published.pk)
+    claim_update(
+        actor=make_user("editor"),
+        claim=claim,
+        expected_version=claim.version,
+        claimant="Ministry of Commerce",
+        claimant_kind="organization",
+    )
+    Claim.objects.filter(pk=published.pk).update(state=ClaimState.PUBLISHED)
+    page = client_for("anonymous").get(f"/verdicts/{published.pk}/")
+    data = extruct.extract(
+        page.content.decode(), base_url="https://desk.example.org/", syntaxes=["json-ld"]
+    )
+    [review] = data["json-ld"]
+    assert _missing_google_properties(review) == []
+    item = review["itemReviewed"]
+    assert item["author"] == {"@type": "Organization", "name": "Ministry of Commerce"}
+    # The date the claim was made and where: the article, not the day we published nor our sources.
+    assert item["datePublished"] == "2024-01-05"
+    assert [a["url"] for a in item["appearance"]] == ["https://news.example/exports-soar"]
+    assert item["firstAppearance"]["url"] == "https://news.example/exports-soar"
+    assert review["author"]["@type"] == "Organization"
+
+
+def test_a_claim_with_no_dated_article_gives_no_date_it_was_made(claim_in):
+    claim = claim_in(ClaimState.PUBLISHED, text="Imports fell by a third last year.")
+    verdict = VerdictVersion.objects.get(claim=claim)
+    item = claimreview_for(claim, verdict)["itemReviewed"]
+    # The day the desk typed it in is not the day someone said it: better absent than wrong.
+    assert "datePublished" not in item and "appearance" not in item

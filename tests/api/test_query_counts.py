@@ -202,8 +202,8 @@ CASES = {
     "claim status": (claim_status, 2),  # roles, the row
     "claim ratings": (claim_ratings, 4),  # roles, claim, ratings, evidence (editors: no own check)
     "claim verdicts": (claim_verdicts, 4),  # roles, claim, verdicts, evidence
-    "claimreview feed": (claimreview_feed, 3),  # claims, evidence+sources, verdicts
-    "claimreview document": (claimreview_document, 3),
+    "claimreview feed": (claimreview_feed, 2),  # claims with their articles, verdicts
+    "claimreview document": (claimreview_document, 2),
     "articles list": (articles_list, 2),  # roles, the page with counts
     "article detail": (article_detail, 2),
     "sources list": (sources_list, 3),  # roles, the page, latest captures

@@ -96,7 +96,10 @@ def test_a_claim_goes_from_creation_to_a_correction_through_the_api(client_for, 
     assert corrected.status_code == 200 and corrected.json()["verdict"]["number"] == 2
     detail = client_for("consumer").get(f"/api/v1/claims/{pk}/").json()
     assert detail["verdict"]["correction_note"] == "The ministry revised its figures."
-    assert detail["sources"][0]["source"]["url"] == "https://customs.example.org/2022.pdf"
+    # Never archived (no worker ran): readers see only sources with an archived copy.
+    assert detail["sources"] == []
+    desk = checker.get(f"/api/v1/claims/{pk}/").json()
+    assert desk["sources"][0]["source"]["url"] == "https://customs.example.org/2022.pdf"
     assert VerdictVersion.objects.filter(claim_id=pk).count() == 2
     actions = set(AuditEvent.objects.filter(claim_id=pk).values_list("action", flat=True))
     assert {"claim.created", "claim.published", "verdict.corrected"} <= actions

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from django.db import IntegrityError, connection
 
+from claims import workflow
 from claims.models import Claim, ClaimState, Rating, RatingScale, VerdictVersion
 from claims.selectors import claim_history
 from claims.services import (
@@ -27,7 +28,6 @@ from claims.services import (
     claim_publish,
     claim_update,
     rating_submit,
-    transitions,
     verdict_approve,
     verdicts,
 )
@@ -254,7 +254,7 @@ def test_the_last_two_ratings_arriving_together(
     claim = claim_in(S.IN_REVIEW)
     false = scale("false")
     guard(kind)
-    pause_after(transitions, "_rating_count")
+    pause_after(workflow, "rating_tally")
 
     def rate(reviewer):
         return lambda: rating_submit(

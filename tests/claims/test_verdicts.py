@@ -92,7 +92,7 @@ def test_publishing_makes_the_approved_version_public(
     claim_in, editor, scale, django_capture_on_commit_callbacks
 ):
     claim = claim_in(S.AWAITING_APPROVAL, ratings=2)
-    approve(editor, claim, scale, rating=scale("mostly-false"))
+    approve(editor, claim, scale, rating=scale("mostly-false"), conclusion="Mostly false.")
     announced = []
 
     def receiver(sender, **kwargs):

@@ -107,6 +107,7 @@ CASES = [
             conclusion="False: exports fell.",
             explanation="Customs data show a 4% fall.",
         ),
+        {"ratings": 2},
     ),
     Case(
         "publish",

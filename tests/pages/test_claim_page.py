@@ -201,9 +201,12 @@ def test_a_fact_checker_sees_no_editor_controls_and_an_editor_does(
     claim = claim_in(ClaimState.AWAITING_APPROVAL, ratings=2, verdict=True)
     checker_page = client_for(fact_checker).get(detail(claim)).content.decode()
     editor_page = client_for(editor).get(detail(claim)).content.decode()
-    for name in ("approve", "publish", "send_back"):
+    for name in ("approve", "send_back"):
         assert action(claim, name) not in checker_page
         assert action(claim, name) in editor_page
+    # Publishing starts from the preview of the public page.
+    preview = reverse("claims:preview", args=[claim.pk])
+    assert preview not in checker_page and preview in editor_page
     assert 'id="editor"' not in checker_page and 'id="editor"' in editor_page
     new = claim_in(ClaimState.NEW)
     assert action(new, "dismiss") not in client_for(fact_checker).get(detail(new)).content.decode()
@@ -224,7 +227,10 @@ def test_an_editor_approves_publishes_and_corrects(client_for, editor, claim_in,
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     claim.refresh_from_db()
-    response = client.post(action(claim, "publish"), {"publish-expected_version": claim.version})
+    response = client.post(
+        action(claim, "publish"),
+        {"publish-expected_version": claim.version, "publish-confirmed": "True"},
+    )
     assert response.status_code == 302
     claim.refresh_from_db()
     assert claim.state == ClaimState.PUBLISHED
@@ -236,6 +242,7 @@ def test_an_editor_approves_publishes_and_corrects(client_for, editor, claim_in,
             "correct-conclusion": "False: no such shipments.",
             "correct-explanation": "A later customs release.",
             "correct-correction_note": "We had misread the port records.",
+            "correct-confirmed": "True",
         },
     )
     assert response.status_code == 302
@@ -247,7 +254,8 @@ def test_an_editor_approves_publishes_and_corrects(client_for, editor, claim_in,
 def test_publishing_an_old_version_is_a_conflict(client_for, editor, claim_in):
     claim = claim_in(ClaimState.AWAITING_APPROVAL, ratings=2, verdict=True)
     response = client_for(editor).post(
-        action(claim, "publish"), {"publish-expected_version": claim.version - 1 or 99}
+        action(claim, "publish"),
+        {"publish-expected_version": claim.version - 1 or 99, "publish-confirmed": "True"},
     )
     assert response.status_code == 409
     assert "Someone else changed this claim" in response.content.decode()
