@@ -122,7 +122,13 @@ def test_an_editor_sees_approve_then_publish_and_the_link_reaches_the_form(
     on_screen(page, page.get_by_role("heading", name="Next: publish the verdict"))
     on_screen(page, link)
     link.click()
-    on_screen(page, page.locator("#editor").get_by_role("button", name="Publish the verdict"))
+    # Publishing goes through the preview of the public page (then a confirmation).
+    preview = page.locator("#editor").get_by_role(
+        "link", name="Preview the public page, then publish"
+    )
+    on_screen(page, preview)
+    preview.click()
+    on_screen(page, page.get_by_role("button", name="Confirm: publish this verdict"))
     page.context.close()
 
 
