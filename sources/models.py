@@ -173,6 +173,12 @@ class Capture(models.Model):
                 condition=Q(state="queued"),
                 name="capture_queued_due_idx",
             ),
+            # The sweep's other filter: captures still fetching since before its cutoff.
+            models.Index(
+                fields=["started_at"],
+                condition=Q(state="fetching"),
+                name="capture_fetching_started_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
