@@ -758,6 +758,7 @@ def _raise_for_status(hop: _Hop) -> None:
 
 # A chunk-size line longer than this is not a chunk-size line (hex digits plus extensions).
 _MAX_CHUNK_LINE = 4096
+_HEX_DIGITS = b"0123456789abcdefABCDEF"
 
 
 def _content_length_problem(resp: http.client.HTTPResponse) -> str | None:
@@ -803,19 +804,20 @@ def _chunks(fp: Any) -> Any:
     """
     while True:
         line = fp.readline(_MAX_CHUNK_LINE + 1)
-        if not line.endswith(b"\n"):
-            if len(line) > _MAX_CHUNK_LINE:
-                raise _Framing(
-                    "the chunked body is malformed: a chunk-size line is too long", truncated=False
-                )
-            raise _Framing(
-                "the connection closed before the last chunk of the body arrived", truncated=True
-            )
         size_text = line.split(b";", 1)[0].strip()
-        if not size_text or not all(c in b"0123456789abcdefABCDEF" for c in size_text):
+        if size_text.strip(_HEX_DIGITS) or (line.endswith(b"\n") and not size_text):
             shown = size_text[:40].decode("latin-1")
             raise _Framing(
                 f"the chunked body is malformed: {shown!r} is not a chunk size", truncated=False
+            )
+        if not line.endswith(b"\n"):
+            if len(line) > _MAX_CHUNK_LINE:
+                raise _Framing(
+                    "the chunked body is malformed: a chunk-size line is too long",
+                    truncated=False,
+                )
+            raise _Framing(
+                "the connection closed before the last chunk of the body arrived", truncated=True
             )
         left = int(size_text, 16)
         if left == 0:

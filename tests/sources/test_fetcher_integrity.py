@@ -125,3 +125,18 @@ def test_content_length_body_cut_short_keeps_what_arrived(server: HTTPTestServer
         fetch(server.url("/"), LOCAL)
     assert caught.value.partial is not None
     assert caught.value.partial.body == b"only ten.."
+
+
+def test_chunked_garbage_without_a_line_end_is_malformed_not_a_cut(server: HTTPTestServer) -> None:
+    server.route("/", raw_reply("HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n", b"\x00\xff junk"))
+    with pytest.raises(MalformedBody, match="is not a chunk size") as caught:
+        fetch(server.url("/"), LOCAL)
+    assert caught.value.partial is not None and caught.value.partial.body == b""
+
+
+def test_chunked_body_cut_in_its_size_line_is_truncated(server: HTTPTestServer) -> None:
+    server.route(
+        "/", raw_reply("HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n", b"5\r\nhello\r\n1f")
+    )
+    with pytest.raises(TruncatedBody, match="before the last chunk"):
+        fetch(server.url("/"), LOCAL)
