@@ -182,7 +182,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILIT
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     # Finds captures a lost broker message or a dead worker left behind (see sources.services).
-    "requeue-stale-captures": {"task": "sources.requeue_stale_captures", "schedule": 60.0},
+    "requeue-stale-captures": {
+        "task": "sources.requeue_stale_captures",
+        "schedule": float(_int("CAPTURE_SWEEP_INTERVAL", 60)),
+    },
 }
 
 # Auth and i18n -----------------------------------------------------------------------------------

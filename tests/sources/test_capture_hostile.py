@@ -23,7 +23,7 @@ from sources.models import Capture, CaptureState
 from sources.services import captures_requeue_stale, source_link
 from tests.conftest import PASSWORD
 from tests.sources.httpserver import HTTPTestServer, Reply
-from tests.support.worker import celery_worker, flush_broker, wait_for
+from tests.support.worker import celery_beat, celery_worker, flush_broker, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -212,8 +212,8 @@ def capture_messages_in_broker() -> list[dict]:
     return [m for m in messages if m.get("headers", {}).get("task") == "sources.capture"]
 
 
-def test_a_retry_after_beyond_the_broker_limit_waits_in_postgres_until_the_sweep_sends_it(
-    worker, server, fact_checker, claim
+def test_a_retry_after_beyond_the_broker_limit_waits_in_postgres_until_beat_sends_it(
+    worker, server, fact_checker, claim, tmp_path
 ):
     wait = MAX_BROKER_COUNTDOWN + 3
     calls: list[float] = []
@@ -236,14 +236,10 @@ def test_a_retry_after_beyond_the_broker_limit_waits_in_postgres_until_the_sweep
     assert capture_messages_in_broker() == []  # no countdown held in Redis
     assert capture.pk not in captures_requeue_stale()  # not due yet
 
-    # What beat's periodic task runs, on the database's clock, until the capture is due.
-    wait_for(
-        lambda: capture.pk in captures_requeue_stale(),
-        timeout=wait + 10,
-        interval=0.5,
-        what="the sweep to queue the due retry",
-    )
-    capture = settled(capture)
+    # Beat runs the sweep (every second here); it sends the capture once it is due.
+    with celery_beat(tmp_path, env={"CAPTURE_SWEEP_INTERVAL": "1"}) as beat:
+        capture = settled(capture, timeout=wait + 30)
+        assert beat.alive
     assert capture.state == CaptureState.ARCHIVED
     assert capture.attempts == 2
     assert calls[1] - calls[0] >= wait - 0.5

@@ -115,6 +115,62 @@ def celery_worker(
                 worker.kill()
 
 
+@contextmanager
+def celery_beat(tmp_dir: Path, *, env: dict[str, str] | None = None) -> Iterator[Worker]:
+    """Run `celery beat` (the periodic scheduler) until the block ends; its schedule file lives
+    in ``tmp_dir``. Waits until it has started sending."""
+    beat_env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FACTCHECK_ENV")}
+    beat_env.update(
+        DATABASE_URL=database_url_for_worker(),
+        REDIS_URL=settings.CELERY_BROKER_URL,
+        PYTHONUNBUFFERED="1",
+    )
+    beat_env.update(env or {})
+    cmd = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "factcheck",
+        "beat",
+        "--loglevel",
+        "INFO",
+        "--schedule",
+        str(tmp_dir / "celerybeat-schedule"),
+    ]
+    process = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        env=beat_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    log: list[str] = []
+    started = threading.Event()
+
+    def pump() -> None:
+        for line in process.stdout:
+            log.append(line)
+            if "beat: Starting" in line:
+                started.set()
+
+    threading.Thread(target=pump, daemon=True).start()
+    beat = Worker(process, log)
+    try:
+        if not started.wait(60):
+            raise RuntimeError("celery beat did not start:\n" + "".join(log[-40:]))
+        yield beat
+    finally:
+        if beat.alive:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                beat.kill()
+
+
 def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.2, what: str = "condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
