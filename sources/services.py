@@ -550,8 +550,8 @@ def _transient(capture: Capture, exc: fetcher.TransientFailure) -> CaptureOutcom
 def _keep_received(
     capture: Capture, exc: fetcher.TruncatedBody | fetcher.MalformedBody, reason: str
 ) -> CaptureOutcome:
-    """A body that broke its framing or its encoding: archive what arrived and say it is
-    incomplete (partial), or fail if nothing did. The WARC marks a cut-off body as truncated."""
+    """A body that broke its framing or its encoding: archive what arrived in the WARC (marked
+    truncated when it was cut off) and end partial if some of it reads, failed if none does."""
     result = exc.partial
     status = getattr(exc, "status", None)
     if result is None or not result.body:
@@ -560,9 +560,8 @@ def _keep_received(
         )
         return CaptureOutcome(CaptureState.FAILED, detail=reason)
     reason = f"{reason}; the {len(result.body)} bytes received are kept in the archive"
-    return _archive(
-        capture, result, state=CaptureState.PARTIAL, reason=reason, truncated=exc.warc_truncated
-    )
+    state = CaptureState.PARTIAL if result.decoded_body.strip() else CaptureState.FAILED
+    return _archive(capture, result, state=state, reason=reason, truncated=exc.warc_truncated)
 
 
 def _archive(

@@ -23,8 +23,8 @@ SANDBOX_POLICY = (
     "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
     "font-src data:; media-src 'none'; form-action 'none'; base-uri 'none'"
 )
-# A partial capture keeps the bytes that arrived: its WARC and payload can be read like the rest.
-_KEPT_STATES = (CaptureState.ARCHIVED, CaptureState.PARTIAL)
+# A partial capture, or a failed one whose broken body arrived, keeps those bytes in its WARC.
+_KEPT_STATES = (CaptureState.ARCHIVED, CaptureState.PARTIAL, CaptureState.FAILED)
 
 
 def _researcher(request: HttpRequest) -> None:

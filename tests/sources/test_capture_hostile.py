@@ -255,3 +255,58 @@ def test_a_retry_after_beyond_the_broker_limit_waits_in_postgres_until_beat_send
         "capture.archived",
     ]
     assert worker.alive
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident set (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM")
+
+
+HOSTILE = {
+    "truncated-gzip": Reply(
+        body=gzip.compress(PAGE)[: len(gzip.compress(PAGE)) // 2],
+        headers=[*HTML, ("Content-Encoding", "gzip")],
+    ),
+    "corrupt-gzip": Reply(body=b"not gzip at all", headers=[*HTML, ("Content-Encoding", "gzip")]),
+    "gzip-bomb": Reply(
+        body=gzip.compress(bytes(64 * 1024 * 1024)), headers=[*HTML, ("Content-Encoding", "gzip")]
+    ),
+    "two-lengths": raw("HTTP/1.1 200 OK\nContent-Length: 3\nContent-Length: 9\n", b"123456789"),
+    "chunked-garbage": raw("HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n", b"zz\r\nxx\r\n"),
+    "cut-short": raw("HTTP/1.1 200 OK\nContent-Length: 5000\n", b"<p>only this</p>"),
+    "no-response": Reply(raw=b""),
+    "not-http": Reply(raw=b"SSH-2.0-OpenSSH_9.6\r\n\r\n"),
+    "drip": Reply(body=b"x" * 100, headers=HTML, drip_interval=1.0),
+    "drip-headers": Reply(body=b"x" * 10, headers=HTML, drip_interval=1.0, drip_headers=True),
+    "silent": Reply(body=b"late", delay=30),
+    "too-large": Reply(body=b"a" * (60 * 1024 * 1024), headers=HTML),
+    "deep-nesting": Reply(body=b"<div>" * 100_000 + b"<p>deep 5 ships</p>", headers=HTML),
+    "binary-as-html": Reply(body=bytes(range(256)) * 1000, headers=HTML),
+}
+
+
+def test_every_hostile_server_case_ends_in_a_state_with_a_reason(
+    worker, server, fact_checker, claim
+):
+    for name, reply in HOSTILE.items():
+        server.route(f"/{name}", reply)
+    captures = {name: link(fact_checker, claim, server.url(f"/{name}")) for name in HOSTILE}
+    ended = {name: settled(capture, timeout=120) for name, capture in captures.items()}
+    for name, capture in ended.items():
+        assert capture.state in ("archived", "partial", "failed"), name
+        if capture.state != "archived":
+            assert capture.failure_reason, name
+        if capture.state == "partial":
+            assert capture.warc and capture.sha256, name
+    states = {name: capture.state for name, capture in ended.items()}
+    # Nothing of it decodes: failed, but the 15 bytes that came are kept, as the reason says.
+    assert states["corrupt-gzip"] == "failed" and ended["corrupt-gzip"].warc
+    assert "the 15 bytes received are kept" in ended["corrupt-gzip"].failure_reason
+    assert states["truncated-gzip"] == states["two-lengths"] == states["cut-short"] == "partial"
+    assert states["chunked-garbage"] == "failed" and ended["chunked-garbage"].attempts == 1
+    assert states["deep-nesting"] == "archived" and "deep 5 ships" in ended["deep-nesting"].text
+    assert worker.alive
+    assert peak_rss_mb(worker.process.pid) < 300
