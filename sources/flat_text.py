@@ -2,10 +2,11 @@
 
 lxml (libxml2) stops building its tree at 256 levels of nesting, so a page of 100,000 nested
 tags comes out of trafilatura and lxml as empty text although every word is there. This dump
-builds no tree and keeps no stack: one forward scan with ``str.find`` from each tag to the next,
-so time is linear in the input, depth does not matter and memory stays at the size of the
-output. (The standard library's ``html.parser`` builds no tree either, but it rescans the
-incomplete construct it buffers on every feed: 2 MB of ``<`` took it 12 s on this machine.)
+builds no tree and keeps no stack: one forward scan, tag by tag, in which no search can run
+past the last ``>`` and fail, so time is linear in the input, depth does not matter and memory
+stays at the size of the output (bench/flat_text.py prints the figures). The standard
+library's ``html.parser`` builds no tree either, but it rescans the incomplete construct it
+buffers on every feed: 2 MB of ``<`` took it 10 to 22 s on this machine, this 0.1 s.
 It is bounded on both sides: at most ``max_input_chars`` of markup are read and at most
 ``max_chars`` of text written. What it trades for that: a ``>`` inside a quoted attribute value
 ends the tag early, so a few characters of such an attribute may show as text.
@@ -28,7 +29,11 @@ BLOCK_TAGS = frozenset({
 })  # fmt: skip
 INVISIBLE_TAGS = ("script", "style", "noscript", "template", "head", "svg", "iframe", "object")
 _TAG_START = re.compile(r"<[a-zA-Z/!?]")
-_TAG_NAME = re.compile(r"/?\s*([a-zA-Z][a-zA-Z0-9:-]*)")
+_MARKUP = re.compile(
+    r"<(?P<comment>!--)"
+    r"|<(?P<close>/)?\s*(?P<name>[a-zA-Z][a-zA-Z0-9:-]*)[^>]*>"
+    r"|<[!?/][^>]*>"
+)
 _CLOSERS = {tag: re.compile(rf"</{tag}\b", re.I) for tag in INVISIBLE_TAGS}
 
 
@@ -37,34 +42,39 @@ def flat_text(
 ) -> str:
     """The visible text of ``markup`` as paragraphs separated by a blank line; never raises."""
     end = min(len(markup), max_input_chars)
+    # Tags are only looked for up to the last ">": every tag searched for then has its end, so
+    # no search runs on to the end of the input and fails (which, repeated, would be quadratic).
+    stop = markup.rfind(">", 0, end) + 1
     pieces: list[str] = []
     size = 0
     i = 0
-    while i < end and size < max_chars:
-        start = _TAG_START.search(markup, i, end)  # a bare "<" in text is text, as in browsers
-        lt = end if start is None else start.start()
+    while size < max_chars:
+        found = _MARKUP.search(markup, i, stop)
+        if found is None:
+            tail = markup[i:end]
+            cut = _TAG_START.search(tail)  # an unclosed tag runs to the end: no text after it
+            pieces.append(tail if cut is None else tail[: cut.start()])
+            break
+        lt = found.start()
         if lt > i:
             pieces.append(markup[i:lt])
             size += lt - i
-        if start is None:
-            break
-        if markup.startswith("<!--", lt):
+        i = found.end()
+        if found.group("comment"):
             close = markup.find("-->", lt + 4, end)
-            i = end if close == -1 else close + 3
+            if close == -1:
+                break  # an unclosed comment hides the rest
+            i = close + 3
             continue
-        name = _TAG_NAME.match(markup, lt + 1, min(lt + 64, end))
-        gt = markup.find(">", lt + 1, end)
-        if gt == -1:
-            break  # an unclosed tag runs to the end: nothing after it is text
-        i = gt + 1
-        tag = name.group(1).lower() if name else ""
-        closing = markup[lt + 1 : lt + 2] == "/"
-        if not closing and tag in _CLOSERS and markup[gt - 1 : gt] != "/":
+        tag = (found.group("name") or "").lower()
+        if tag in _CLOSERS and not found.group("close") and markup[i - 2 : i] != "/>":
             closer = _CLOSERS[tag].search(markup, i, end)
             if closer is None:
                 break  # an unclosed <script> hides the rest, as in a browser
             after = markup.find(">", closer.end(), end)
-            i = end if after == -1 else after + 1
+            if after == -1:
+                break
+            i = after + 1
         elif tag in BLOCK_TAGS:
             pieces.append("\n")
             size += 1
