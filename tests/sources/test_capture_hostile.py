@@ -23,7 +23,14 @@ from sources.models import Capture, CaptureState
 from sources.services import captures_requeue_stale, source_link
 from tests.conftest import PASSWORD
 from tests.sources.httpserver import HTTPTestServer, Reply
-from tests.support.worker import celery_beat, celery_worker, flush_broker, wait_for
+from tests.support.worker import (  # noqa: F401 - show_worker_log_on_failure is a fixture
+    celery_beat,
+    celery_worker,
+    flush_broker,
+    settled,
+    show_worker_log_on_failure,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -49,14 +56,6 @@ def worker(django_db_setup, django_db_blocker):
         yield running
 
 
-@pytest.fixture(autouse=True)
-def show_worker_log_on_failure(request):
-    yield
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed and "worker" in request.fixturenames:
-        print("".join(request.getfixturevalue("worker").log[-60:]))
-
-
 @pytest.fixture
 def server():
     with HTTPTestServer() as running:
@@ -70,14 +69,6 @@ def claim(db):
 
 def link(fact_checker, claim, url: str) -> Capture:
     return source_link(actor=fact_checker, claim=claim, url=url).source.captures.get()
-
-
-def settled(capture: Capture, timeout: float = 45.0) -> Capture:
-    def done():
-        capture.refresh_from_db()
-        return not capture.is_pending and capture
-
-    return wait_for(done, timeout=timeout, what=f"capture {capture.pk} to settle")
 
 
 def raw(head: str, body: bytes) -> Reply:
