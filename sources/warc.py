@@ -26,7 +26,13 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
-from sources.fetcher import ContentDecoder, DecodedTooLarge, DecodeError, FetchResult
+from sources.fetcher import (
+    ContentDecoder,
+    DecodedTooLarge,
+    DecodeError,
+    DecodeTruncated,
+    FetchResult,
+)
 
 __all__ = [
     "WarcInfo",
@@ -282,6 +288,9 @@ def read_response_payload(
             decoded = decoder.finish()
         except DecodedTooLarge as exc:
             raise WarcReadError(f"archived payload cannot be served: {exc}") from exc
+        except DecodeTruncated:
+            # A body cut short (an incomplete copy): what of it decodes, the readable start.
+            decoded = decoder.decoded_so_far
         except DecodeError:
             # An encoding we cannot undo: hand it over as stored, still labelled.
             return [(k, v) for k, v in headers if k.lower() != "content-length"], raw

@@ -115,6 +115,13 @@ def test_truncated_gzip_ends_partial_with_its_bytes_kept_and_the_reader_says_so(
     page = reader_page(client, fact_checker, capture)
     assert "Incomplete copy" in page and "This copy is incomplete." in page
     assert "41,250 containers" in page
+    original = client.get(
+        f"/captures/{capture.pk}/original"
+    )  # sandboxed, decoded as far as it goes
+    assert original.status_code == 200
+    served = b"".join(original.streaming_content) if original.streaming else original.content
+    assert served and PAGE.startswith(served)
+    assert client.get(f"/captures/{capture.pk}/warc").status_code == 200
     assert (
         AuditEvent.objects.filter(action="capture.partial", object_id=str(capture.pk)).count() == 1
     )
