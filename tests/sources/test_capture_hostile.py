@@ -15,6 +15,7 @@ import pytest
 import redis
 from django.conf import settings
 from django.core.files.storage import default_storage
+from rest_framework.test import APIClient
 from warcio.archiveiterator import ArchiveIterator
 
 from claims.models import Claim
@@ -122,6 +123,11 @@ def test_truncated_gzip_ends_partial_with_its_bytes_kept_and_the_reader_says_so(
     served = b"".join(original.streaming_content) if original.streaming else original.content
     assert served and PAGE.startswith(served)
     assert client.get(f"/captures/{capture.pk}/warc").status_code == 200
+    api = APIClient()
+    api.force_authenticate(fact_checker)
+    facts = api.get(f"/api/v1/captures/{capture.pk}/").json()
+    assert facts["state"] == "partial"
+    assert "gzip body is truncated" in facts["failure_reason"]
     assert (
         AuditEvent.objects.filter(action="capture.partial", object_id=str(capture.pk)).count() == 1
     )

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from claims.models import Claim
+from claims.models import Article, Claim
+from claims.services.importing import article_import_url
 from factcheck.errors import DomainError
 from factcheck.models import AuditEvent
 from sources.models import Capture, CaptureState, Evidence, Source
@@ -106,4 +107,13 @@ def test_multicast_is_refused_even_where_private_targets_are_allowed(
     production_linking.FETCH_ALLOW_PRIVATE = True
     with pytest.raises(DomainError, match="multicast"):
         source_link(actor=fact_checker, claim=claim, url="http://224.0.0.1/")
+    assert nothing_saved()
+
+
+def test_an_article_imported_from_such_a_url_is_refused_too(
+    production_linking, listener, fact_checker
+):
+    with pytest.raises(DomainError, match="loopback"):
+        article_import_url(actor=fact_checker, url=listener.url("/story"))
+    assert not Article.objects.exists()
     assert nothing_saved()
