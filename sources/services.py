@@ -142,7 +142,7 @@ def source_link(
     return evidence
 
 
-def source_refusal(normalised: str) -> None:
+def source_url_check(normalised: str) -> None:
     """Refuse (DomainError) a URL the fetcher would block: its host resolves to a refused address.
 
     The fetcher's own check (fetcher.check_target) decides, so there is one set of address rules.
@@ -169,7 +169,7 @@ def source_for_url(
     URL the fetcher would block is refused now, with its reason, not queued and blocked later.
     """
     if settings.SOURCE_LINK_RESOLVE:
-        source_refusal(normalised)
+        source_url_check(normalised)
     source, created = Source.objects.get_or_create(
         url=normalised,
         defaults={
@@ -515,8 +515,11 @@ def _transient(capture: Capture, exc: fetcher.TransientFailure) -> CaptureOutcom
     delay = _backoff(capture.attempts, getattr(exc, "retry_after", None))
     # A countdown longer than the broker's visibility timeout would be delivered twice (Redis
     # hands an unacknowledged message to another worker): such a retry waits in PostgreSQL and
-    # the periodic sweep queues it when it is due.
-    in_database = delay > settings.CAPTURE_MAX_BROKER_COUNTDOWN
+    # the periodic sweep queues it when it is due. (Without a broker, in development, there is
+    # no beat either: Celery runs the retry in-process.)
+    in_database = (
+        delay > settings.CAPTURE_MAX_BROKER_COUNTDOWN and not settings.CELERY_TASK_ALWAYS_EAGER
+    )
     when = "the sweep queues it then" if in_database else "the broker holds the retry"
     reason = f"attempt {capture.attempts}: {exc.reason}; retrying in {delay:.0f} s ({when})"
     with transaction.atomic():
