@@ -7,7 +7,9 @@ import datetime as dt
 import io
 
 import pytest
+from django.db import connection
 from django.db.models.functions import Now
+from django.test.utils import CaptureQueriesContext
 
 from claims.models import Claim
 from factcheck.models import AuditEvent
@@ -168,3 +170,16 @@ def test_an_uploaded_source_is_audited(fact_checker, claim):
     [event] = events("source.created")
     assert event.actor_id == fact_checker.pk
     assert event.after["upload"] == "notes.txt"
+
+
+def test_the_sweep_costs_the_same_queries_for_two_captures_as_for_twenty(fact_checker):
+    def sweep_of(n: int, batch: str) -> int:
+        urls = [f"https://example.org/{batch}/{i}" for i in range(n)]
+        for url in urls:
+            capture_request(actor=fact_checker, source=source_for_url(url)[0])
+        Capture.objects.filter(source__url__in=urls).update(queued_at=Now() - dt.timedelta(hours=1))
+        with CaptureQueriesContext(connection) as queries:
+            assert len(captures_requeue_stale(older_than_seconds=300)) == n
+        return len(queries)
+
+    assert sweep_of(2, "few") == sweep_of(20, "many")
