@@ -21,13 +21,14 @@ from warcio.archiveiterator import ArchiveIterator
 from claims.models import Claim
 from factcheck.models import AuditEvent
 from sources.models import Capture, CaptureState
-from sources.services import captures_requeue_stale, source_link
+from sources.services import captures_requeue_stale
 from tests.conftest import PASSWORD
 from tests.sources.httpserver import HTTPTestServer, Reply
 from tests.support.worker import (  # noqa: F401 - show_worker_log_on_failure is a fixture
     celery_beat,
     celery_worker,
     flush_broker,
+    link,
     settled,
     show_worker_log_on_failure,
     wait_for,
@@ -66,10 +67,6 @@ def server():
 @pytest.fixture
 def claim(db):
     return Claim.objects.create(text="The port handled 41,250 containers in March.")
-
-
-def link(fact_checker, claim, url: str) -> Capture:
-    return source_link(actor=fact_checker, claim=claim, url=url).source.captures.get()
 
 
 def raw(head: str, body: bytes) -> Reply:

@@ -19,6 +19,8 @@ import redis
 from django.conf import settings
 from django.db import connection
 
+from sources.services import source_link
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -131,6 +133,11 @@ def celery_beat(tmp_dir: Path, *, env: dict[str, str] | None = None) -> Iterator
     args = ["beat", "--loglevel", "INFO", "--schedule", str(tmp_dir / "celerybeat-schedule")]
     with _celery_process(args, _celery_env(env), "beat: Starting") as beat:
         yield beat
+
+
+def link(fact_checker: Any, claim: Any, url: str) -> Any:
+    """Link ``url`` to ``claim`` as ``fact_checker``; return the capture that queues."""
+    return source_link(actor=fact_checker, claim=claim, url=url).source.captures.get()
 
 
 def settled(capture: Any, timeout: float = 30.0) -> Any:
