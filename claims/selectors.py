@@ -245,7 +245,7 @@ QUEUE_SORTS: dict[str, tuple[str, str, bool]] = {
     "worthiness": ("most check-worthy", "check_worthiness", True),
 }
 CAPTURE_PENDING_STATES = ("queued", "fetching")
-CAPTURE_FAILING_STATES = ("failed", "blocked")
+CAPTURE_FAILING_STATES = ("failed", "blocked", "partial")
 
 
 @dataclass(frozen=True)

@@ -180,11 +180,17 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Celery's Django fixup closes the database connection around every task unless this is set,
 # which costs a new PostgreSQL session per capture; factcheck/celery.py still drops stale ones.
 CELERY_DB_REUSE_MAX = _int("CELERY_DB_REUSE_MAX", 1000)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Redis hands a message not acknowledged within this many seconds to another worker, so no
+# task may wait in the broker (countdown/ETA) that long: see CAPTURE_MAX_BROKER_COUNTDOWN.
+CELERY_BROKER_VISIBILITY_TIMEOUT = _int("CELERY_BROKER_VISIBILITY_TIMEOUT", 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     # Finds captures a lost broker message or a dead worker left behind (see sources.services).
-    "requeue-stale-captures": {"task": "sources.requeue_stale_captures", "schedule": 60.0},
+    "requeue-stale-captures": {
+        "task": "sources.requeue_stale_captures",
+        "schedule": float(_int("CAPTURE_SWEEP_INTERVAL", 60)),
+    },
     # Form submission tokens are kept two days (factcheck.submissions).
     "forget-old-submissions": {"task": "factcheck.forget_old_submissions", "schedule": 3600.0},
 }
@@ -387,6 +393,19 @@ FETCH_USER_AGENT = (
 )
 CAPTURE_STALE_AFTER_SECONDS = _int("CAPTURE_STALE_AFTER_SECONDS", 300)
 CAPTURE_MAX_ATTEMPTS = _int("CAPTURE_MAX_ATTEMPTS", 5)
+# A retry due later than this waits in PostgreSQL and the sweep queues it when due; half the
+# visibility timeout leaves room for the run itself before Redis would redeliver.
+CAPTURE_MAX_BROKER_COUNTDOWN = _int(
+    "CAPTURE_MAX_BROKER_COUNTDOWN", CELERY_BROKER_VISIBILITY_TIMEOUT // 2
+)
+if not 0 < CAPTURE_MAX_BROKER_COUNTDOWN < CELERY_BROKER_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "CAPTURE_MAX_BROKER_COUNTDOWN must be positive and below CELERY_BROKER_VISIBILITY_TIMEOUT"
+    )
+# The longest Retry-After honoured (a server asking for more is retried after this long).
+CAPTURE_MAX_RETRY_AFTER = _int("CAPTURE_MAX_RETRY_AFTER", 24 * 3600)
+# Resolve a linked URL's host and refuse it when the fetcher would (production by default).
+SOURCE_LINK_RESOLVE = _flag("SOURCE_LINK_RESOLVE", PRODUCTION)
 # Celery's time limits for one capture run (enforced by the prefork pool, which production runs):
 # well above the fetcher's own deadline, so the fetcher normally ends first. At the soft limit the
 # run counts as a transient failure; at the hard limit the worker child is killed and replaced.

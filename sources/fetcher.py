@@ -49,13 +49,16 @@ __all__ = [
     "ContentDecoder",
     "DecodeError",
     "DecodedTooLarge",
+    "DecodeTruncated",
     "FetchError",
     "FetchPolicy",
     "FetchResult",
+    "MalformedBody",
     "PermanentFailure",
     "ResolvedAddress",
     "Target",
     "TransientFailure",
+    "TruncatedBody",
     "address_problem",
     "check_target",
     "PostResult",
@@ -114,8 +117,50 @@ class TransientFailure(FetchError):
         self.retry_after = retry_after
 
 
+class _BodyProblem:
+    """Mixin of the errors raised after part of a body arrived: what came is kept.
+
+    ``received`` is the entity body as it arrived (de-chunked, still content-encoded) and
+    ``decoded`` what of it could be decoded; :func:`fetch` adds ``partial``, the whole exchange
+    as a :class:`FetchResult` (so a capture can archive the bytes and say they are incomplete).
+    """
+
+    received: bytes = b""
+    decoded: bytes = b""
+    partial: FetchResult | None = None
+    warc_truncated: str | None = None  # WARC-Truncated value when the bytes stop early
+
+
+class TruncatedBody(_BodyProblem, TransientFailure):
+    """The connection closed before the body its framing announced had arrived (may recover)."""
+
+    warc_truncated = "disconnect"
+
+
+class MalformedBody(_BodyProblem, PermanentFailure):
+    """The body does not match its framing or does not decode; retrying gives the same bytes."""
+
+
+def _body_problem(
+    cls: type[TruncatedBody] | type[MalformedBody],
+    reason: str,
+    *,
+    url: str,
+    status: int | None,
+    received: bytes,
+    decoded: bytes,
+) -> TruncatedBody | MalformedBody:
+    exc = cls(reason, url=url, status=status)
+    exc.received, exc.decoded = received, decoded
+    return exc
+
+
 class DecodeError(ValueError):
     """The body's Content-Encoding is unsupported or corrupt."""
+
+
+class DecodeTruncated(DecodeError):
+    """The compressed stream stops before its end marker: the body was cut short."""
 
 
 class DecodedTooLarge(DecodeError):
@@ -436,7 +481,13 @@ class ContentDecoder:
                 return
             raise DecodeError(f"corrupt {self.coding} body: {exc}") from exc
 
+    @property
+    def decoded_so_far(self) -> bytes:
+        """What has been decoded up to now (the readable prefix of a broken body)."""
+        return bytes(self._out)
+
     def finish(self) -> bytes | None:
+        """The decoded body; raises DecodeTruncated if the compressed stream never ended."""
         if self.identity:
             return None
         if self._z is not None and not self._z.eof:
@@ -445,6 +496,12 @@ class ContentDecoder:
             except zlib.error as exc:
                 raise DecodeError(f"corrupt {self.coding} body: {exc}") from exc
             self._check(len(self._out))
+            # zlib hands back what it could; without the end marker (and, for gzip, the CRC and
+            # length trailer) the body is cut short, however whole its HTTP framing looked.
+            raise DecodeTruncated(
+                f"the {self.coding} body is truncated: its compressed stream stops before its "
+                f"end ({len(self._out)} bytes could be decoded)"
+            )
         return bytes(self._out)
 
     def _check(self, size: int) -> None:
@@ -699,9 +756,120 @@ def _raise_for_status(hop: _Hop) -> None:
     raise PermanentFailure(what, url=hop.url, status=status)
 
 
+# A chunk-size line longer than this is not a chunk-size line (hex digits plus extensions).
+_MAX_CHUNK_LINE = 4096
+_HEX_DIGITS = b"0123456789abcdefABCDEF"
+
+
+def _content_length_problem(resp: http.client.HTTPResponse) -> str | None:
+    """Say why the Content-Length headers cannot frame the body, or None if they can.
+
+    RFC 9112 section 6.3: differing values (in one header or several) or a value that is not a
+    number make the framing invalid. http.client would take the first and read on, so a second
+    header could hide where the body really ends.
+    """
+    if resp.chunked:
+        return None  # Transfer-Encoding wins; Content-Length is ignored
+    values = [
+        part.strip()
+        for header in resp.msg.get_all("Content-Length") or []
+        for part in header.split(",")
+    ]
+    if not values:
+        return None
+    if not all(v.isascii() and v.isdigit() for v in values):
+        return f"the server sent an invalid Content-Length ({', '.join(values)[:100]})"
+    if len({int(v) for v in values}) > 1:
+        return (
+            f"the server sent conflicting Content-Length headers ({', '.join(values)[:100]}), "
+            "so where the body ends cannot be known"
+        )
+    return None
+
+
+class _Framing(Exception):
+    """Internal: the body stopped (truncated) or broke its framing (malformed)."""
+
+    def __init__(self, reason: str, *, truncated: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.truncated = truncated
+
+
+def _chunks(fp: Any) -> Any:
+    """Yield the data of a chunked body read from ``fp``; raise _Framing when it breaks.
+
+    Our own reader, not http.client's, because http.client reports a cut connection and a
+    garbage chunk-size line alike (IncompleteRead): one may recover on retry, the other not.
+    """
+    while True:
+        line = fp.readline(_MAX_CHUNK_LINE + 1)
+        size_text = line.split(b";", 1)[0].strip()
+        if size_text.strip(_HEX_DIGITS) or (line.endswith(b"\n") and not size_text):
+            shown = size_text[:40].decode("latin-1")
+            raise _Framing(
+                f"the chunked body is malformed: {shown!r} is not a chunk size", truncated=False
+            )
+        if not line.endswith(b"\n"):
+            if len(line) > _MAX_CHUNK_LINE:
+                raise _Framing(
+                    "the chunked body is malformed: a chunk-size line is too long",
+                    truncated=False,
+                )
+            raise _Framing(
+                "the connection closed before the last chunk of the body arrived", truncated=True
+            )
+        left = int(size_text, 16)
+        if left == 0:
+            # Trailer fields up to the blank line; a server that hangs up here sent the body.
+            for _ in range(100):
+                trailer = fp.readline(_MAX_CHUNK_LINE + 1)
+                if trailer in (b"\r\n", b"\n", b""):
+                    break
+            return
+        while left:
+            data = fp.read1(min(left, READ_CHUNK))
+            if not data:
+                raise _Framing(
+                    "the connection closed before the whole body arrived (inside a chunk)",
+                    truncated=True,
+                )
+            left -= len(data)
+            yield data
+        end = fp.readline(3)
+        if end not in (b"\r\n", b"\n"):
+            if not end:
+                raise _Framing(
+                    "the connection closed before the last chunk of the body arrived",
+                    truncated=True,
+                )
+            raise _Framing(
+                "the chunked body is malformed: a chunk is longer than its declared size",
+                truncated=False,
+            )
+
+
+def _plain_pieces(resp: http.client.HTTPResponse) -> Any:
+    while True:
+        chunk = resp.read1(READ_CHUNK)
+        if not chunk:
+            break
+        yield chunk
+    if resp.length:  # http.client counts down; anything left means a truncated body
+        raise _Framing(
+            f"the connection closed {resp.length} bytes before the end of the body",
+            truncated=True,
+        )
+
+
 def _read_body(hop: _Hop, policy: FetchPolicy, deadline: _Deadline) -> tuple[bytes, bytes]:
+    """Read and decode the body; a broken one raises TruncatedBody or MalformedBody with the
+    bytes that arrived."""
     resp = hop.resp
-    if resp.length is not None and resp.length > policy.max_bytes:
+    framing_problem = _content_length_problem(resp)
+    if framing_problem:
+        resp.length = None  # read what the server sends until it closes, to keep it
+    elif resp.length is not None and resp.length > policy.max_bytes:
         raise PermanentFailure(
             f"the body is {resp.length} bytes; the limit is {policy.max_bytes}",
             url=hop.url,
@@ -713,11 +881,21 @@ def _read_body(hop: _Hop, policy: FetchPolicy, deadline: _Deadline) -> tuple[byt
         raise PermanentFailure(str(exc), url=hop.url, status=resp.status) from exc
 
     raw = bytearray()
+
+    def broken(cls: Any, reason: str) -> TruncatedBody | MalformedBody:
+        body = bytes(raw)
+        return _body_problem(
+            cls,
+            reason,
+            url=hop.url,
+            status=resp.status,
+            received=body,
+            decoded=body if decoder.identity else decoder.decoded_so_far,
+        )
+
+    pieces = _chunks(resp.fp) if resp.chunked and resp.fp is not None else _plain_pieces(resp)
     try:
-        while True:
-            chunk = resp.read1(READ_CHUNK)
-            if not chunk:
-                break
+        for chunk in pieces:
             raw += chunk
             if len(raw) > policy.max_bytes:
                 raise PermanentFailure(
@@ -729,18 +907,54 @@ def _read_body(hop: _Hop, policy: FetchPolicy, deadline: _Deadline) -> tuple[byt
             deadline.remaining(hop.url)
         if hop.watchdog.fired:
             raise TransientFailure(deadline.message(), url=hop.url)
-        if resp.length:  # http.client counts down; anything left means a truncated body
-            raise TransientFailure(
-                f"the connection closed {resp.length} bytes before the end of the body",
-                url=hop.url,
-            )
+        if framing_problem:
+            raise broken(MalformedBody, framing_problem)
         decoded = decoder.finish()
-    except DecodeError as exc:
+    except _Framing as exc:
+        if hop.watchdog.fired:
+            raise TransientFailure(deadline.message(), url=hop.url) from None
+        raise broken(TruncatedBody if exc.truncated else MalformedBody, exc.reason) from None
+    except DecodedTooLarge as exc:
         raise PermanentFailure(str(exc), url=hop.url, status=resp.status) from exc
+    except DecodeError as exc:
+        raise broken(MalformedBody, str(exc)) from exc
     except (OSError, http.client.HTTPException) as exc:
         raise _transport_error(exc, hop.watchdog, deadline, hop.url) from exc
     body = bytes(raw)
     return body, (body if decoded is None else decoded)
+
+
+def _result(
+    url: str,
+    hop: _Hop,
+    chain: list[dict[str, Any]],
+    started_at: datetime,
+    start: float,
+    body: bytes,
+    decoded: bytes,
+) -> FetchResult:
+    resp = hop.resp
+    return FetchResult(
+        requested_url=url,
+        final_url=hop.url,
+        redirect_chain=chain,
+        status=resp.status,
+        reason=resp.reason or "",
+        http_version="HTTP/1.0" if resp.version == 10 else "HTTP/1.1",
+        headers=[(k, v) for k, v in resp.msg.items()],
+        content_type=resp.getheader("Content-Type"),
+        content_encoding=resp.getheader("Content-Encoding"),
+        body=body,
+        decoded_body=decoded,
+        peer_ip=hop.peer_ip,
+        request_method="GET",
+        request_target=hop.request_target,
+        request_headers=hop.request_headers,
+        started_at=started_at,
+        fetched_at=hop.sent_at,
+        ended_at=datetime.now(UTC),
+        elapsed_ms=int((time.monotonic() - start) * 1000),
+    )
 
 
 def fetch(url: str, policy: FetchPolicy | None = None) -> FetchResult:
@@ -782,30 +996,13 @@ def fetch(url: str, policy: FetchPolicy | None = None) -> FetchResult:
                 visited.add(target.url.geturl())
                 continue
             _raise_for_status(hop)
-            body, decoded = _read_body(hop, policy, deadline)
-            resp = hop.resp
-            ended_at = datetime.now(UTC)
-            return FetchResult(
-                requested_url=url,
-                final_url=hop.url,
-                redirect_chain=chain,
-                status=status,
-                reason=resp.reason or "",
-                http_version="HTTP/1.0" if resp.version == 10 else "HTTP/1.1",
-                headers=[(k, v) for k, v in resp.msg.items()],
-                content_type=resp.getheader("Content-Type"),
-                content_encoding=resp.getheader("Content-Encoding"),
-                body=body,
-                decoded_body=decoded,
-                peer_ip=hop.peer_ip,
-                request_method="GET",
-                request_target=hop.request_target,
-                request_headers=hop.request_headers,
-                started_at=started_at,
-                fetched_at=hop.sent_at,
-                ended_at=ended_at,
-                elapsed_ms=int((time.monotonic() - start) * 1000),
-            )
+
+            try:
+                body, decoded = _read_body(hop, policy, deadline)
+            except (TruncatedBody, MalformedBody) as exc:
+                exc.partial = _result(url, hop, chain, started_at, start, exc.received, exc.decoded)
+                raise
+            return _result(url, hop, chain, started_at, start, body, decoded)
         finally:
             hop.close()
 

@@ -135,6 +135,8 @@ class CaptureState(models.TextChoices):
     QUEUED = "queued", "Queued"
     FETCHING = "fetching", "Fetching"
     ARCHIVED = "archived", "Archived"
+    # Some bytes arrived and are archived, but the body is cut short or does not decode.
+    PARTIAL = "partial", "Incomplete copy"
     FAILED = "failed", "Failed"
     BLOCKED = "blocked", "Blocked"
 
@@ -159,6 +161,9 @@ class Capture(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     # Set while queued for a retry: the periodic sweep leaves it alone until then.
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # A retry due later than the broker can hold a message waits here instead: the periodic
+    # sweep queues it at next_attempt_at (no countdown beyond the broker's visibility timeout).
+    waits_in_database = models.BooleanField(default=False)
     requested_url = models.URLField(max_length=2000, blank=True)
     final_url = models.URLField(max_length=2000, blank=True)
     redirect_chain = models.JSONField(default=list, blank=True)
@@ -182,6 +187,17 @@ class Capture(models.Model):
         indexes = [
             models.Index(fields=["state", "queued_at"], name="capture_state_queued_idx"),
             models.Index(fields=["source", "-queued_at"], name="capture_source_latest_idx"),
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(state="queued"),
+                name="capture_queued_due_idx",
+            ),
+            # The sweep's other filter: captures still fetching since before its cutoff.
+            models.Index(
+                fields=["started_at"],
+                condition=Q(state="fetching"),
+                name="capture_fetching_started_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -191,7 +207,7 @@ class Capture(models.Model):
                 condition=~Q(state="archived") | ~Q(sha256=""), name="archived_capture_has_hash"
             ),
             models.CheckConstraint(
-                condition=~Q(state__in=["failed", "blocked"]) | ~Q(failure_reason=""),
+                condition=~Q(state__in=["failed", "blocked", "partial"]) | ~Q(failure_reason=""),
                 name="failed_capture_has_reason",
             ),
         ]

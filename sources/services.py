@@ -55,6 +55,8 @@ from sources.warc import write_capture_warc, write_upload_warc
 logger = logging.getLogger(__name__)
 
 WORKER = "capture-worker"
+SWEEP = "capture-sweep"  # the periodic task that queues again what the broker lost or holds not
+SOURCES = "source-registry"  # a Source made with no person behind it and no caller's name
 SOFTWARE = "factcheck-desk capture 0.1"
 UPLOAD_TYPES = {
     "application/pdf": SourceKind.PDF,
@@ -116,7 +118,7 @@ def source_link(
         raise DomainError(
             f"This URL cannot be archived: {exc}", fields={"url": [str(exc)]}
         ) from None
-    source, created = source_for_url(normalised, actor=actor)
+    source, created = source_for_url(normalised, actor=actor, system_actor=system_actor)
     # A retracted link stays for the record; linking the source again makes a new one.
     evidence = Evidence.objects.filter(
         claim=claim,
@@ -138,22 +140,61 @@ def source_link(
             after={"url": normalised, "relation": relation, "source_created": created},
         )
     has_capture = source.captures.exclude(
-        state__in=[CaptureState.FAILED, CaptureState.BLOCKED]
+        state__in=[CaptureState.FAILED, CaptureState.BLOCKED, CaptureState.PARTIAL]
     ).exists()
     if not has_capture:
         capture_request(actor=actor, source=source, system_actor=system_actor)
     return evidence
 
 
-def source_for_url(normalised: str, *, actor: Any = None) -> tuple[Source, bool]:
-    """The one Source of a normalised URL, made on first use."""
-    return Source.objects.get_or_create(
+def source_url_check(normalised: str) -> None:
+    """Refuse (DomainError) a URL the fetcher would block: its host resolves to a refused address.
+
+    The fetcher's own check (fetcher.check_target) decides, so there is one set of address rules.
+    A DNS failure or timeout is not a refusal: the capture retries it and says what happened.
+    """
+    policy = fetch_policy()
+    try:
+        fetcher.check_target(normalised, policy, timeout=min(policy.connect_timeout, 5.0))
+    except fetcher.Blocked as exc:
+        raise DomainError(
+            f"This URL cannot be archived: {exc.reason}.", fields={"url": [exc.reason]}
+        ) from None
+    except fetcher.FetchError:
+        return
+
+
+@transaction.atomic
+def source_for_url(
+    normalised: str, *, actor: Any = None, system_actor: str = ""
+) -> tuple[Source, bool]:
+    """The one Source of a normalised URL, made (and audited) on first use.
+
+    Every door that adds a URL comes through here, so with SOURCE_LINK_RESOLVE (production) a
+    URL the fetcher would block is refused now, with its reason, not queued and blocked later.
+    """
+    if settings.SOURCE_LINK_RESOLVE:
+        source_url_check(normalised)
+    source, created = Source.objects.get_or_create(
         url=normalised,
         defaults={
             "domain": urlsplit(normalised).hostname or "",
             "kind": _guess_kind(normalised),
             "created_by": actor,
         },
+    )
+    if created:
+        _source_created(source, actor=actor, system_actor=system_actor)
+    return source, created
+
+
+def _source_created(source: Source, *, actor: Any, system_actor: str, **details: Any) -> None:
+    audit_record(
+        action="source.created",
+        obj=source,
+        actor=actor,
+        system_actor="" if actor else (system_actor or SOURCES),
+        after={"url": source.url, "kind": source.kind, "domain": source.domain, **details},
     )
 
 
@@ -252,6 +293,7 @@ def source_upload(
             },
         )
         if created:
+            _source_created(source, actor=actor, system_actor="", sha256=sha256, upload=filename)
             _archive_upload(actor, source, spool.read(), mime, filename, title)
     evidence, made = Evidence.objects.get_or_create(
         claim=claim,
@@ -369,7 +411,7 @@ def _claim(capture_id: int) -> bool:
 def _backoff(attempt: int, retry_after: float | None) -> float:
     delay = min(2.0**attempt, 300.0)
     if retry_after is not None:
-        delay = max(delay, min(retry_after, 3600.0))
+        delay = max(delay, min(retry_after, float(settings.CAPTURE_MAX_RETRY_AFTER)))
     return delay
 
 
@@ -425,16 +467,33 @@ def capture_perform(*, capture_id: int) -> CaptureOutcome:
     with host_slot(host, lease_seconds=policy.total_timeout + 30) as got_slot:
         if not got_slot:
             # The host is busy with other fetches: hand the capture back without using an attempt.
-            Capture.objects.filter(pk=capture_id, state=CaptureState.FETCHING).update(
-                state=CaptureState.QUEUED, attempts=F("attempts") - 1
-            )
-            return CaptureOutcome(CaptureState.QUEUED, retry_in=1.0, detail=f"{host} is busy")
+            return _hand_back(capture, host)
         return _fetch_and_archive(capture, url, policy)
+
+
+def _hand_back(capture: Capture, host: str) -> CaptureOutcome:
+    reason = f"{host} is busy with {settings.FETCH_PER_HOST_CONCURRENCY} other fetches"
+    with transaction.atomic():
+        handed = Capture.objects.filter(pk=capture.pk, state=CaptureState.FETCHING).update(
+            state=CaptureState.QUEUED, attempts=F("attempts") - 1
+        )
+        if handed:
+            capture.state = CaptureState.QUEUED
+            capture.attempts -= 1
+            audit_record(
+                action="capture.handed_back",
+                obj=capture,
+                system_actor=WORKER,
+                after={"state": CaptureState.QUEUED, "reason": reason, "retry_in": 1.0},
+            )
+    return CaptureOutcome(CaptureState.QUEUED, retry_in=1.0, detail=reason)
 
 
 def _fetch_and_archive(capture: Capture, url: str, policy: fetcher.FetchPolicy) -> CaptureOutcome:
     try:
         result = fetcher.fetch(url, policy)
+    except fetcher.MalformedBody as exc:
+        return _keep_received(capture, exc, exc.reason)
     except fetcher.Blocked as exc:
         _finish(capture, CaptureState.BLOCKED, reason=exc.reason)
         return CaptureOutcome(CaptureState.BLOCKED, detail=exc.reason)
@@ -455,19 +514,73 @@ def _transient(capture: Capture, exc: fetcher.TransientFailure) -> CaptureOutcom
     status = getattr(exc, "status", None)
     if capture.attempts >= settings.CAPTURE_MAX_ATTEMPTS:
         reason = f"{exc.reason} (gave up after {capture.attempts} attempts)"
+        if isinstance(exc, fetcher.TruncatedBody):
+            return _keep_received(capture, exc, reason)
         _finish(capture, CaptureState.FAILED, reason=reason, http_status=status)
         return CaptureOutcome(CaptureState.FAILED, detail=reason)
     delay = _backoff(capture.attempts, getattr(exc, "retry_after", None))
-    Capture.objects.filter(pk=capture.pk, state=CaptureState.FETCHING).update(
-        state=CaptureState.QUEUED,
-        next_attempt_at=timezone.now() + dt.timedelta(seconds=delay),
-        failure_reason=f"attempt {capture.attempts}: {exc.reason}; retrying in {delay:.0f} s",
-        http_status=status,
+    # A countdown longer than the broker's visibility timeout would be delivered twice (Redis
+    # hands an unacknowledged message to another worker): such a retry waits in PostgreSQL and
+    # the periodic sweep queues it when it is due. (Without a broker, in development, there is
+    # no beat either: Celery runs the retry in-process.)
+    in_database = (
+        delay > settings.CAPTURE_MAX_BROKER_COUNTDOWN and not settings.CELERY_TASK_ALWAYS_EAGER
     )
+    when = "the sweep queues it then" if in_database else "the broker holds the retry"
+    reason = f"attempt {capture.attempts}: {exc.reason}; retrying in {delay:.0f} s ({when})"
+    with transaction.atomic():
+        scheduled = Capture.objects.filter(pk=capture.pk, state=CaptureState.FETCHING).update(
+            state=CaptureState.QUEUED,
+            next_attempt_at=Now() + dt.timedelta(seconds=delay),  # the database's clock
+            waits_in_database=in_database,
+            failure_reason=reason,
+            http_status=status,
+        )
+        if scheduled:
+            capture.state = CaptureState.QUEUED
+            audit_record(
+                action="capture.retry_scheduled",
+                obj=capture,
+                system_actor=WORKER,
+                after={
+                    "state": CaptureState.QUEUED,
+                    "reason": exc.reason,
+                    "http_status": status,
+                    "attempts": capture.attempts,
+                    "retry_in": delay,
+                    "waits_in_database": in_database,
+                },
+            )
+    if in_database:
+        return CaptureOutcome(CaptureState.QUEUED, detail=reason)
     return CaptureOutcome(CaptureState.QUEUED, retry_in=delay, detail=exc.reason)
 
 
-def _archive(capture: Capture, result: fetcher.FetchResult) -> CaptureOutcome:
+def _keep_received(
+    capture: Capture, exc: fetcher.TruncatedBody | fetcher.MalformedBody, reason: str
+) -> CaptureOutcome:
+    """A body that broke its framing or its encoding: archive what arrived in the WARC (marked
+    truncated when it was cut off) and end partial if some of it reads, failed if none does."""
+    result = exc.partial
+    status = getattr(exc, "status", None)
+    if result is None or not result.body:
+        _finish(
+            capture, CaptureState.FAILED, reason=f"{reason}; no bytes arrived", http_status=status
+        )
+        return CaptureOutcome(CaptureState.FAILED, detail=reason)
+    reason = f"{reason}; the {len(result.body)} bytes received are kept in the archive"
+    state = CaptureState.PARTIAL if result.decoded_body.strip() else CaptureState.FAILED
+    return _archive(capture, result, state=state, reason=reason, truncated=exc.warc_truncated)
+
+
+def _archive(
+    capture: Capture,
+    result: fetcher.FetchResult,
+    *,
+    state: str = CaptureState.ARCHIVED,
+    reason: str = "",
+    truncated: str | None = None,
+) -> CaptureOutcome:
     extracted = extract_text(result.decoded_body, result.content_type, result.final_url)
     payload_sha256 = hashlib.sha256(result.body).hexdigest()
     earlier = (
@@ -497,23 +610,31 @@ def _archive(capture: Capture, result: fetcher.FetchResult) -> CaptureOutcome:
         name = _warc_name(capture.pk)
         with tempfile.TemporaryFile() as warc_file:
             info = write_capture_warc(
-                result, warc_file, software=SOFTWARE, filename=name.rsplit("/", 1)[-1]
+                result,
+                warc_file,
+                software=SOFTWARE,
+                filename=name.rsplit("/", 1)[-1],
+                truncated=truncated,
             )
             warc_file.seek(0)
             facts["warc"] = _store(name, warc_file)
         facts["sha256"] = info.payload_sha256
-    if not _finish(capture, CaptureState.ARCHIVED, source_title=extracted.title[:500], **facts):
-        return CaptureOutcome(CaptureState.ARCHIVED, detail="already finished by another worker")
-    return CaptureOutcome(CaptureState.ARCHIVED)
+    if not _finish(capture, state, reason=reason, source_title=extracted.title[:500], **facts):
+        return CaptureOutcome(state, detail="already finished by another worker")
+    return CaptureOutcome(state, detail=reason)
 
 
 # The sweep -----------------------------------------------------------------------------------
 
 
 def captures_requeue_stale(*, older_than_seconds: int | None = None) -> list[int]:
-    """Find captures the broker lost or a dead worker left behind, and queue them again.
+    """Queue again what the broker does not hold: captures it lost, ones a dead worker left
+    behind, and retries that wait in PostgreSQL until they are due.
 
-    Measured with the database's clock, so workers with skewed clocks agree.
+    Measured with the database's clock, so workers with skewed clocks agree. Each capture
+    queued again gets one audit event (system actor "capture-sweep"), in the same transaction;
+    its message goes to the broker on commit. A capture sent again is stamped (next_attempt_at)
+    so the next sweeps leave it to the broker for another ``older_than_seconds``.
     """
     age = dt.timedelta(
         seconds=older_than_seconds
@@ -521,35 +642,51 @@ def captures_requeue_stale(*, older_than_seconds: int | None = None) -> list[int
         else settings.CAPTURE_STALE_AFTER_SECONDS
     )
     cutoff = Now() - age
+    abandoned = Q(state=CaptureState.FETCHING, started_at__lt=cutoff)
+    lost = Q(state=CaptureState.QUEUED, waits_in_database=False) & (
+        Q(next_attempt_at__isnull=True, queued_at__lt=cutoff) | Q(next_attempt_at__lt=cutoff)
+    )
+    due = Q(state=CaptureState.QUEUED, waits_in_database=True, next_attempt_at__lte=Now())
     with transaction.atomic():
-        abandoned = list(
-            Capture.objects.select_for_update(skip_locked=True)
-            .filter(state=CaptureState.FETCHING, started_at__lt=cutoff)
-            .values_list("pk", flat=True)
+        stale = list(
+            Capture.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("source")
+            .filter(abandoned | lost | due)
+            .defer("text", "headers", "redirect_chain")
+            .order_by("pk")
         )
-        if abandoned:
-            Capture.objects.filter(pk__in=abandoned, state=CaptureState.FETCHING).update(
-                state=CaptureState.QUEUED
-            )
-        waiting = list(
-            Capture.objects.filter(state=CaptureState.QUEUED)
-            .filter(
-                Q(next_attempt_at__isnull=True, queued_at__lt=cutoff)
-                | Q(next_attempt_at__lt=Now() - age)
-            )
-            .exclude(pk__in=abandoned)
-            .values_list("pk", flat=True)
+        if not stale:
+            return []
+        ids = [capture.pk for capture in stale]
+        Capture.objects.filter(pk__in=ids).update(
+            state=CaptureState.QUEUED, next_attempt_at=Now(), waits_in_database=False
         )
-    from sources.tasks import capture_source
-
-    ids = abandoned + waiting
-    for capture_id in ids:
-        capture_source.delay(capture_id)
-    if ids:
-        logger.info(
-            "requeued %d stale captures (%d abandoned while fetching)", len(ids), len(abandoned)
+        audit_record_many(
+            action="capture.requeued",
+            objs=stale,
+            system_actor=SWEEP,
+            after=lambda capture: {
+                "state": CaptureState.QUEUED,
+                "was": capture.state,
+                "reason": _requeue_reason(capture, age),
+                "attempts": capture.attempts,
+            },
         )
+        transaction.on_commit(lambda: _send_capture_tasks(ids))
+    abandoned_count = sum(1 for capture in stale if capture.state == CaptureState.FETCHING)
+    logger.info(
+        "requeued %d stale captures (%d abandoned while fetching)", len(ids), abandoned_count
+    )
     return ids
+
+
+def _requeue_reason(capture: Capture, age: dt.timedelta) -> str:
+    seconds = int(age.total_seconds())
+    if capture.state == CaptureState.FETCHING:
+        return f"still fetching after {seconds} s: the worker was lost"
+    if capture.waits_in_database:
+        return "its retry, held in the database, is due"
+    return f"still queued after {seconds} s: the broker lost its message"
 
 
 def capture_timed_out(*, capture_id: int) -> CaptureOutcome:

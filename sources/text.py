@@ -17,6 +17,10 @@ import logging
 import re
 from dataclasses import dataclass
 
+from sources.flat_text import BLOCK_TAGS as _BLOCK_TAGS
+from sources.flat_text import INVISIBLE_TAGS as _INVISIBLE_TAGS
+from sources.flat_text import flat_text
+
 __all__ = ["ExtractedText", "decode_text", "extract_text"]
 
 logger = logging.getLogger(__name__)
@@ -71,12 +75,6 @@ _HTML_SNIFF = re.compile(
     re.I | re.S,
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_BLOCK_TAGS = {
-    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
-    "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav",
-    "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
-}  # fmt: skip
-_INVISIBLE_TAGS = ("script", "style", "noscript", "template", "head", "svg", "iframe", "object")
 
 
 @dataclass(frozen=True)
@@ -255,6 +253,9 @@ def _extract_html(payload: bytes, header_charset: str | None, url: str | None) -
             text = _lxml_text(lxml.html.document_fromstring(markup))
         except Exception:
             text = ""
+    if not text:
+        # Markup too deep for a tree (lxml stops at 256 levels) or too broken for one.
+        text = _clean(flat_text(markup))
     return ExtractedText(title, text, charset, "html")
 
 

@@ -40,6 +40,8 @@ SANDBOX_POLICY = (
     "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
     "font-src data:; media-src 'none'; form-action 'none'; base-uri 'none'"
 )
+# A partial capture, or a failed one whose broken body arrived, keeps those bytes in its WARC.
+_KEPT_STATES = (CaptureState.ARCHIVED, CaptureState.PARTIAL, CaptureState.FAILED)
 
 
 def _researcher(request: HttpRequest) -> None:
@@ -149,7 +151,7 @@ def capture_reader(request: HttpRequest, capture_id: int) -> HttpResponse:
 @require_GET
 def capture_warc(request: HttpRequest, capture_id: int) -> FileResponse:
     capture = _playback_capture(request, capture_id)
-    if capture.state != CaptureState.ARCHIVED or not capture.warc:
+    if capture.state not in _KEPT_STATES or not capture.warc:
         raise Http404("this capture has no WARC")
     response = FileResponse(
         default_storage.open(capture.warc.name, "rb"),
@@ -165,7 +167,7 @@ def capture_warc(request: HttpRequest, capture_id: int) -> FileResponse:
 def capture_original(request: HttpRequest, capture_id: int) -> HttpResponse:
     """The archived bytes, sandboxed: no scripts, no same-origin, no sniffing."""
     capture = _playback_capture(request, capture_id)
-    if capture.state != CaptureState.ARCHIVED or not capture.warc:
+    if capture.state not in _KEPT_STATES or not capture.warc:
         raise Http404("this capture has no archived payload")
     try:
         with default_storage.open(capture.warc.name, "rb") as warc_file:

@@ -26,7 +26,13 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
-from sources.fetcher import ContentDecoder, DecodedTooLarge, DecodeError, FetchResult
+from sources.fetcher import (
+    ContentDecoder,
+    DecodedTooLarge,
+    DecodeError,
+    DecodeTruncated,
+    FetchResult,
+)
 
 __all__ = [
     "WarcInfo",
@@ -112,9 +118,18 @@ def _base_fields(software: str) -> list[tuple[str, object]]:
 
 
 def write_capture_warc(
-    result: FetchResult, fileobj: IO[bytes], *, software: str, filename: str | None = None
+    result: FetchResult,
+    fileobj: IO[bytes],
+    *,
+    software: str,
+    filename: str | None = None,
+    truncated: str | None = None,
 ) -> WarcInfo:
-    """Write warcinfo, request and response records for ``result`` to ``fileobj`` (gzipped)."""
+    """Write warcinfo, request and response records for ``result`` to ``fileobj`` (gzipped).
+
+    ``truncated`` (WARC 1.0's WARC-Truncated: "length", "time", "disconnect" or "unspecified")
+    marks a response whose body stops before the end its HTTP framing announced.
+    """
     start = fileobj.tell() if fileobj.seekable() else 0
     writer = _Writer(fileobj, gzip=True)
     when = _warc_date(result.fetched_at)
@@ -149,7 +164,7 @@ def write_capture_warc(
             [(k, v) for k, v in result.headers if k.lower() != "transfer-encoding"],
             protocol=result.http_version,
         ),
-        warc_headers_dict=dict(common),
+        warc_headers_dict={**common, **({"WARC-Truncated": truncated} if truncated else {})},
     )
     response_id = response.rec_headers.get_header("WARC-Record-ID")
     request = writer.create_warc_record(
@@ -273,6 +288,9 @@ def read_response_payload(
             decoded = decoder.finish()
         except DecodedTooLarge as exc:
             raise WarcReadError(f"archived payload cannot be served: {exc}") from exc
+        except DecodeTruncated:
+            # A body cut short (an incomplete copy): what of it decodes, the readable start.
+            decoded = decoder.decoded_so_far
         except DecodeError:
             # An encoding we cannot undo: hand it over as stored, still labelled.
             return [(k, v) for k, v in headers if k.lower() != "content-length"], raw

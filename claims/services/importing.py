@@ -196,7 +196,7 @@ def _complete_waiting_articles(capture_id: int) -> list[int]:
     for article in waiting:
         capture = article.import_capture
         assert capture is not None  # the filter matched on it
-        if capture.state in (CaptureState.FAILED, CaptureState.BLOCKED):
+        if capture.state in (CaptureState.FAILED, CaptureState.BLOCKED, CaptureState.PARTIAL):
             article.import_state = ArticleImportState.FAILED
             article.import_error = capture.failure_reason[:500]
             article.save(update_fields=["import_state", "import_error", "updated_at"])

@@ -13,8 +13,9 @@
       var link = item.querySelector('[data-role="capture-link"]');
       state.className = "capture capture-" + row.state;
       state.textContent = row.label + (row.reason ? ": " + row.reason : "");
-      if (link && row.state === "archived" && row.id) {
+      if (link && (row.state === "archived" || row.state === "partial") && row.id) {
         link.href = "/captures/" + row.id + "/";
+        if (row.state === "partial") link.textContent = "Read what arrived";
         link.hidden = false;
       }
     });

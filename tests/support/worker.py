@@ -12,10 +12,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import pytest
 import redis
 from django.conf import settings
 from django.db import connection
+
+from sources.services import source_link
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,26 +53,62 @@ class Worker:
         self.process.wait(timeout=10)
 
 
-@contextmanager
-def celery_worker(
-    *, concurrency: int = 4, pool: str = "threads", env: dict[str, str] | None = None
-) -> Iterator[Worker]:
-    """Run `celery worker` until the block ends; waits until it is ready to take tasks."""
-    worker_env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FACTCHECK_ENV")}
-    worker_env.update(
+def _celery_env(env: dict[str, str] | None) -> dict[str, str]:
+    """The test's database and broker for a Celery process, without production switches."""
+    out = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FACTCHECK_ENV")}
+    out.update(
         DATABASE_URL=database_url_for_worker(),
         REDIS_URL=settings.CELERY_BROKER_URL,
         ARCHIVE_ROOT=str(settings.ARCHIVE_ROOT),
         FETCH_ALLOW_PRIVATE="1",
         PYTHONUNBUFFERED="1",
     )
-    worker_env.update(env or {})
-    cmd = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "factcheck",
+    out.update(env or {})
+    return out
+
+
+@contextmanager
+def _celery_process(args: list[str], env: dict[str, str], ready: str) -> Iterator[Worker]:
+    """Run ``celery -A factcheck ARGS`` until the block ends; wait for ``ready`` in its log."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "factcheck", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    log: list[str] = []
+    started = threading.Event()
+
+    def pump() -> None:
+        for line in process.stdout:
+            log.append(line)
+            if ready in line:
+                started.set()
+
+    threading.Thread(target=pump, daemon=True).start()
+    running = Worker(process, log)
+    try:
+        if not started.wait(60):
+            raise RuntimeError(f"celery {args[0]} did not start:\n" + "".join(log[-40:]))
+        yield running
+    finally:
+        if running.alive:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                running.kill()
+
+
+@contextmanager
+def celery_worker(
+    *, concurrency: int = 4, pool: str = "threads", env: dict[str, str] | None = None
+) -> Iterator[Worker]:
+    """Run `celery worker` until the block ends; waits until it is ready to take tasks."""
+    args = [
         "worker",
         "--loglevel",
         "INFO",
@@ -82,37 +122,41 @@ def celery_worker(
         "--hostname",
         f"test-{os.getpid()}@%h",
     ]
-    process = subprocess.Popen(
-        cmd,
-        cwd=ROOT,
-        env=worker_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    log: list[str] = []
-    ready = threading.Event()
-
-    def pump() -> None:
-        for line in process.stdout:
-            log.append(line)
-            if " ready." in line:
-                ready.set()
-
-    threading.Thread(target=pump, daemon=True).start()
-    worker = Worker(process, log)
-    try:
-        if not ready.wait(60):
-            raise RuntimeError("the Celery worker did not start:\n" + "".join(log[-40:]))
+    with _celery_process(args, _celery_env(env), " ready.") as worker:
         yield worker
-    finally:
-        if worker.alive:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+
+
+@contextmanager
+def celery_beat(tmp_dir: Path, *, env: dict[str, str] | None = None) -> Iterator[Worker]:
+    """Run `celery beat` (the periodic scheduler) until the block ends; its schedule file lives
+    in ``tmp_dir``. Waits until it has started."""
+    args = ["beat", "--loglevel", "INFO", "--schedule", str(tmp_dir / "celerybeat-schedule")]
+    with _celery_process(args, _celery_env(env), "beat: Starting") as beat:
+        yield beat
+
+
+def link(fact_checker: Any, claim: Any, url: str) -> Any:
+    """Link ``url`` to ``claim`` as ``fact_checker``; return the capture that queues."""
+    return source_link(actor=fact_checker, claim=claim, url=url).source.captures.get()
+
+
+def settled(capture: Any, timeout: float = 30.0) -> Any:
+    """Wait until a capture is neither queued nor fetching; return it refreshed."""
+
+    def done():
+        capture.refresh_from_db()
+        return not capture.is_pending and capture
+
+    return wait_for(done, timeout=timeout, what=f"capture {capture.pk} to settle")
+
+
+@pytest.fixture(autouse=True)
+def show_worker_log_on_failure(request):
+    """Imported into a worker test module, prints the worker's log when a test there fails."""
+    yield
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed and "worker" in request.fixturenames:
+        print("".join(request.getfixturevalue("worker").log[-60:]))
 
 
 def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.2, what: str = "condition"):

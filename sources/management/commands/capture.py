@@ -137,7 +137,13 @@ class Command(BaseCommand):
                         source_link(actor=None, system_actor=OPERATOR, claim=claim, url=url)
                     except DomainError as exc:
                         raise CommandError(exc.message) from None
-            sources = {url: source_for_url(url)[0] for url in dict.fromkeys(urls)}
+            try:
+                sources = {
+                    url: source_for_url(url, system_actor=OPERATOR)[0]
+                    for url in dict.fromkeys(urls)
+                }
+            except DomainError as exc:
+                raise CommandError(exc.message) from None
             pending = {
                 capture.source_id: capture
                 for capture in Capture.objects.filter(

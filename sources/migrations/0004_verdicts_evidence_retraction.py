@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('claims', '0009_verdicts_independence_claimant'),
-        ('sources', '0002_evidence_matching_search'),
+        ('sources', '0003_archive_partial_state_and_database_retries'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
