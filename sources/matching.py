@@ -47,6 +47,8 @@ from typing import Any
 from claims.extraction import DateContext, find_dates, find_figures, split_sentences
 from claims.extraction.folding import fold
 from claims.extraction.types import DateRef, Figure
+from sources.figure_words import DIRECTION_WORDS, FigureReading, canonical, read_figure
+from sources.quantities import convert, dimension, is_currency
 
 __all__ = [
     "MAX_MATCHES",
@@ -104,16 +106,70 @@ days you your according reported report percent cent total number figure figures
 approximately roughly almost estimated some new first second third one two three four five six
 seven eight nine ten hundred thousand million billion trillion dollar dollars
 january february march april june july august september october november december
+earlier later previous ago period season time
 """
 _STOP = frozenset(_STOP_WORDS.split())
+# Verbs that carry no concept of their own ("came in at", "received", "stood at"), stemmed.
+_LINK_VERBS = """
+came come com receiv get got gett provid provide reach stood stand stands total amount
+account welcom
+sent send sending
+saw see show register post hit remain continu make take took give gave go went put set kept
+keep bring brought recorded record logg log ended end stat say told announc releas publish
+"""
+_LINK = frozenset(_LINK_VERBS.split())
 
 
 # Claims and texts ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimFigureFacts:
+    """One figure of a claim, with what it counts and the period it is about."""
+
+    value: Decimal
+    unit: str
+    qualifier: str = ""
+    scale: str = ""
+    high: Decimal | None = None
+    direction: str = "none"
+    change: str = "level"
+    per: str = ""
+    outlook: bool = False
+    concept_words: frozenset[str] = frozenset()
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    precision: str = ""
+    baseline: DateRef | None = None
+
+    @property
+    def kind(self) -> str:
+        if self.unit in _PERCENT_UNITS:
+            return "percentage"
+        if is_currency(self.unit):
+            return "money"
+        return "quantity"
+
+    @property
+    def amount(self) -> Decimal:
+        return self.value * _SCALES.get(self.scale, Decimal(1))
+
+    @property
+    def step(self) -> Decimal:
+        return _step(self.value.normalize()) * _SCALES.get(self.scale, Decimal(1))
+
+    @property
+    def has_period(self) -> bool:
+        return self.period_start is not None and self.period_end is not None
+
+
+@dataclass(frozen=True, slots=True)
 class ClaimFacts:
-    """What the matcher needs of a claim: its words, figure and period."""
+    """What the matcher needs of a claim: its words, figures and period.
+
+    `value` ... `precision` are the claim's main figure as the Claim row stores it; `figures`
+    lists every figure to compare (built from the main one when not given).
+    """
 
     text: str
     value: Decimal | None = None
@@ -123,9 +179,24 @@ class ClaimFacts:
     period_start: dt.date | None = None
     period_end: dt.date | None = None
     precision: str = ""
+    figures: tuple[ClaimFigureFacts, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.figures and self.value is not None and self.unit:
+            main = claim_figure(
+                self.text,
+                value=self.value,
+                unit=self.unit,
+                qualifier=self.qualifier,
+                scale=self.scale,
+                period_start=self.period_start,
+                period_end=self.period_end,
+                precision=self.precision,
+            )
+            object.__setattr__(self, "figures", (main,))
 
     @classmethod
-    def of(cls, claim: Any) -> ClaimFacts:
+    def of(cls, claim: Any, figures: Iterable[ClaimFigureFacts] = ()) -> ClaimFacts:
         """From anything with a Claim's attributes (a model instance, a test double)."""
         start = claim.period_start
         return cls(
@@ -137,11 +208,12 @@ class ClaimFacts:
             period_start=start,
             period_end=(claim.period_end or start) if start else None,
             precision=claim.date_precision or "",
+            figures=tuple(figures),
         )
 
     @property
     def has_figure(self) -> bool:
-        return self.value is not None and bool(self.unit)
+        return bool(self.figures)
 
     @property
     def has_period(self) -> bool:
@@ -155,7 +227,7 @@ class ClaimFacts:
     def kind(self) -> str:
         if self.unit in _PERCENT_UNITS:
             return "percentage"
-        if len(self.unit) == 3 and self.unit.isupper():
+        if is_currency(self.unit):
             return "money"
         return "quantity"
 
@@ -169,6 +241,80 @@ class ClaimFacts:
         """The claim's stated precision, scale applied: 114 billion -> 1 billion."""
         assert self.value is not None
         return _step(self.value.normalize()) * _SCALES.get(self.scale, Decimal(1))
+
+
+def concept_words(text: str, unit: str = "") -> frozenset[str]:
+    """A claim's words that say what is counted: its content words without the direction
+    verbs and the unit's own noun (the unit is compared on its own)."""
+    noun = unit.split("_")[0].lower()
+    skip = content_words(f"{noun} {_plural(noun)}") if unit else frozenset()
+    parts = {p for w in content_words(text.replace("-", " ")) for p in (w,)}
+    return frozenset(
+        canonical(w)
+        for w in parts
+        if w not in _DIRECTION_STEMS and w not in skip and w not in _LINK and w not in _STOP
+    )
+
+
+_FROM_BEFORE_RE = re.compile(r"\b(?:from|than|over|compared\s+(?:with|to)|versus|vs\.?)\s+$")
+
+
+def claim_figure(
+    text: str,
+    *,
+    value: Decimal,
+    unit: str,
+    qualifier: str = "",
+    scale: str = "",
+    high: Decimal | None = None,
+    period_start: dt.date | None = None,
+    period_end: dt.date | None = None,
+    precision: str = "",
+    **given: Any,
+) -> ClaimFigureFacts:
+    """A claim figure with its direction, change or level, rate and concept read from the
+    claim's text (where the figure is found in it); `given` fields (direction=, change=,
+    concept_words=, per=) override what is read."""
+    reading = FigureReading()
+    baseline = None
+    amount = value * _SCALES.get(scale, Decimal(1))
+    folded = fold(text)
+    found = find_figures(text, 0, len(text), [], folded) if text else []
+    for figure in found:
+        try:
+            same = Decimal(figure.amount) == amount
+        except InvalidOperation:
+            same = False
+        if same:
+            reading = read_figure(text, 0, len(text), figure, [f for f in found if f is not figure])
+            break
+    if text:
+        dates = find_dates(text, 0, len(text), DateContext(published=period_end), folded)
+        baseline = next(
+            (
+                d
+                for d in dates
+                if d.role == "baseline" or _FROM_BEFORE_RE.search(text[: d.span.start][-16:])
+            ),
+            None,
+        )
+    words = given.pop("concept_words", None)
+    return ClaimFigureFacts(
+        value=value,
+        unit=unit,
+        qualifier=qualifier or "",
+        scale=scale or "",
+        high=high,
+        direction=given.pop("direction", None) or reading.direction,
+        change=given.pop("change", None) or reading.change,
+        per=given.pop("per", None) or reading.per,
+        outlook=reading.outlook,
+        concept_words=frozenset(words) if words else concept_words(text, unit),
+        period_start=period_start,
+        period_end=(period_end or period_start) if period_start else None,
+        precision=precision,
+        baseline=baseline,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,20 +332,80 @@ class SentenceFacts:
 
 @dataclass(frozen=True, slots=True)
 class TextFacts:
-    """A text read once, to be matched against any number of claims."""
+    """A text read once, to be matched against any number of claims.
+
+    `source_date` is the day the source's relative dates ("last year", "in March") were read
+    against, `source_date_basis` says where it came from (or why there is none); `scanned` is
+    how many characters were searched (all of them unless the text is longer than the limit).
+    """
 
     text: str
     sentences: tuple[SentenceFacts, ...]
     scanned: int
+    source_date: dt.date | None = None
+    source_date_basis: str = ""
+    # The first period the text's opening names: what an undated figure is read as being about
+    # when nothing nearer says (enough to disagree, never to agree).
+    lead_period: DateRef | None = None
     _words: dict[int, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+    _topic: list[dict[str, list[int]]] = field(default_factory=list, compare=False, repr=False)
+    _readings: dict[tuple[int, int], FigureReading] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def words(self, index: int) -> frozenset[str]:
         cached = self._words.get(index)
         if cached is None:
             sentence = self.sentences[index]
-            cached = content_words(self.text[sentence.start : sentence.end])
+            cached = frozenset(
+                canonical(w) for w in content_words(self.text[sentence.start : sentence.end])
+            )
             self._words[index] = cached
         return cached
+
+    def _counts(self) -> dict[str, list[int]]:
+        if not self._topic:
+            where: dict[str, list[int]] = {}
+            for index in range(len(self.sentences)):
+                for word in self.words(index):
+                    where.setdefault(word, []).append(index)
+            self._topic.append(where)
+        return self._topic[0]
+
+    def is_topic(self, word: str, index: int) -> bool:
+        """Whether a claim word may go unsaid next to a figure in sentence `index`: the text
+        as a whole is about it (its headline and first sentences say it, or a fifth of its
+        sentences do), and it does not label another figure elsewhere in the text ("core"
+        in a text that gives core and rural inflation side by side)."""
+        where = self._counts().get(word, [])
+        if not where:
+            return False
+        lead = where[0] < 3
+        if lead:
+            return True
+        if len(where) < max(2, len(self.sentences) // 5):
+            return False
+        return not any(self.sentences[i].figures for i in where if i != index)
+
+    def reading(self, index: int, figure: Figure) -> FigureReading:
+        key = (index, figure.span.start)
+        cached = self._readings.get(key)
+        if cached is None:
+            sentence = self.sentences[index]
+            others = [f for f in sentence.figures if f is not figure]
+            cached = read_figure(self.text, sentence.start, sentence.end, figure, others)
+            self._readings[key] = cached
+        return cached
+
+    @property
+    def searched_note(self) -> str:
+        """What part of the text was searched, when not all of it."""
+        if self.scanned >= len(self.text):
+            return ""
+        return (
+            f"only the first {self.scanned:,} of {len(self.text):,} characters were searched "
+            f"(the matcher reads at most {MAX_TEXT_CHARS:,} characters of a text)"
+        )
 
 
 def _scan_limit(text: str, limit: int) -> int:
@@ -209,21 +415,106 @@ def _scan_limit(text: str, limit: int) -> int:
     return cut if cut > 0 else limit
 
 
-def analyse_text(text: str, *, limit: int = MAX_TEXT_CHARS) -> TextFacts:
+_MONTHS = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_MONTH_ABBREVIATIONS = "jan feb mar apr may jun jul aug sep oct nov dec"
+_MONTH_NO = {name[:3]: i for i, name in enumerate(_MONTH_ABBREVIATIONS.split(), start=1)}
+# Day-month-year and month-year dates, to date a source that carries no published date.
+_DAY_DATE_RE = re.compile(
+    rf"\b(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTHS})\.?,?\s+(?P<y1>(?:19|20)\d\d)"
+    rf"|(?P<m2>{_MONTHS})\.?\s+(?:(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+)?(?P<y2>(?:19|20)\d\d))\b",
+    re.IGNORECASE,
+)
+_DATELINE_RE = re.compile(
+    r"^(?:.{0,40}?\b(?:published|updated|posted)(?:\s+on)?\s*:?\s*|\W*)"
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _found_day(match: re.Match[str]) -> tuple[dt.date, bool] | None:
+    """The day a date match names (and whether it named the day itself)."""
+    month = _MONTH_NO[(match.group("m1") or match.group("m2"))[:3].lower()]
+    year = int(match.group("y1") or match.group("y2"))
+    day = match.group("d1") or match.group("d2")
+    try:
+        if day:
+            return dt.date(year, month, int(day)), True
+        first = dt.date(year, month, 1)
+    except ValueError:
+        return None
+    # A month is reported once it is over: a text naming "March 2024" is from April or later.
+    return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1), False
+
+
+def source_date(
+    text: str, *, published: dt.date | None = None, captured: dt.date | None = None
+) -> tuple[dt.date | None, str]:
+    """The day a source's relative dates are read against, and where it came from.
+
+    The page's published date (from its metadata) when known; else a date line at the top of
+    the text ("Updated on: Mon, 9 Dec 2024", or a line that is only a date); else the latest
+    day or month the text names, no later than the capture date (a news text is written soon
+    after the last date it reports); else the capture date itself.
+    """
+    if published is not None:
+        return published, f"published {published:%-d %B %Y} (the page's metadata)"
+    head = text[:800]
+    for line in head.splitlines()[:12]:
+        for match in _DAY_DATE_RE.finditer(line):
+            found = _found_day(match)
+            rest = line[match.end() :].strip(" ,.")
+            if (
+                found
+                and found[1]
+                and _DATELINE_RE.match(line[: match.start()])
+                and (not rest or re.fullmatch(r"[\d:apmAPM .]*[A-Z]{0,4}", rest))
+            ):
+                return found[0], f"{found[0]:%-d %B %Y}, the date line of the text"
+    latest: dt.date | None = None
+    for match in _DAY_DATE_RE.finditer(text):
+        found = _found_day(match)
+        if found is None or (captured is not None and found[0] > captured):
+            continue
+        if latest is None or found[0] > latest:
+            latest = found[0]
+    if latest is not None:
+        return latest, (
+            f"{latest:%-d %B %Y}, estimated: no published date, so the day after the latest "
+            "day or month the text names"
+        )
+    if captured is not None:
+        return captured, f"{captured:%-d %B %Y}, the capture date (no published date found)"
+    return None, "unknown: relative dates in the source were not read"
+
+
+def analyse_text(
+    text: str,
+    *,
+    limit: int = MAX_TEXT_CHARS,
+    published: dt.date | None = None,
+    captured: dt.date | None = None,
+) -> TextFacts:
     """Split a capture's text into sentences and read every figure and date in them.
 
-    Relative dates ("last year") are left out: the source's own publication day is unknown.
+    Relative dates ("last year") are read against the source's own date (see source_date):
+    `published` is the page's published date from its metadata, `captured` the capture's day.
     """
     scanned = _scan_limit(text, limit)
     folded = fold(text[:scanned])
-    context = DateContext(published=None)
+    day, basis = source_date(text[:scanned], published=published, captured=captured)
+    context = DateContext(published=day)
     sentences: list[SentenceFacts] = []
     previous: DateRef | None = None
     previous_paragraph = -1
     for sentence in split_sentences(text, scanned):
         start, end = sentence.start, sentence.end
         dates = tuple(
-            d for d in find_dates(text, start, end, context, folded) if d.source == "explicit"
+            d
+            for d in find_dates(text, start, end, context, folded)
+            if d.source in ("explicit", "relative")
         )
         spans = [(d.span.start, d.span.end) for d in dates]
         figures = tuple(
@@ -231,23 +522,50 @@ def analyse_text(text: str, *, limit: int = MAX_TEXT_CHARS) -> TextFacts:
         )
         if sentence.paragraph != previous_paragraph:
             previous = None
-        inherited = previous if not dates else None
+        has_reference = any(d.role == "reference" for d in dates)
+        inherited = previous if not has_reference else None
         sentences.append(SentenceFacts(start, end, sentence.paragraph, figures, dates, inherited))
         reference = next((d for d in dates if d.role == "reference"), None)
         if reference is not None:
             previous = reference
         previous_paragraph = sentence.paragraph
-    return TextFacts(text=text, sentences=tuple(sentences), scanned=scanned)
+    lead = next(
+        (
+            d
+            for sentence in sentences[:3]
+            for d in sentence.dates
+            if d.role == "reference" and d.precision != "day"
+        ),
+        None,
+    )
+    return TextFacts(
+        text=text,
+        sentences=tuple(sentences),
+        scanned=scanned,
+        source_date=day,
+        source_date_basis=basis,
+        lead_period=lead,
+    )
 
 
 # Words -----------------------------------------------------------------------------------------
 
 
 def _stem(word: str) -> str:
-    for suffix, replacement in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
-            return word[: -len(suffix)] + replacement
+    """A light stem: plurals and -ing/-ed endings off ("revenues" and "revenue" are one)."""
+    if word.endswith("ss") or len(word) < 5:
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("sses", "ches", "shes", "xes", "zes")):
+        return word[:-2]
+    for suffix in ("ing", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
     return word
+
+
+_DIRECTION_STEMS = frozenset(_stem(w) for w in DIRECTION_WORDS) | DIRECTION_WORDS
 
 
 def content_words(text: str) -> frozenset[str]:
@@ -368,9 +686,21 @@ def _date_display(start: dt.date, end: dt.date, precision: str) -> str:
     return first if first == last else f"{first} – {last}"
 
 
-def _nearest_date(sentence: SentenceFacts, figure: Figure) -> tuple[DateRef | None, bool]:
-    """The date a figure is about: the nearest in its sentence, else the inherited one."""
-    if not sentence.dates:
+def _nearest_date(
+    sentence: SentenceFacts, figure: Figure, baseline: bool = False
+) -> tuple[DateRef | None, bool]:
+    """The period a figure is about: the nearest reference date in its sentence (a baseline
+    such as "from the previous year" is a comparison point, not the figure's period), else the
+    one inherited from the paragraph's previous sentence. A comparison point itself ("up from
+    35.7% in June") is about the baseline date that follows it."""
+    if baseline:
+        after = [
+            d for d in sentence.dates if d.role == "baseline" and d.span.start >= figure.span.end
+        ]
+        if after:
+            return after[0], False
+    references = [d for d in sentence.dates if d.role == "reference"]
+    if not references:
         return sentence.inherited, sentence.inherited is not None
 
     def distance(date: DateRef) -> tuple[int, int]:
@@ -380,7 +710,14 @@ def _nearest_date(sentence: SentenceFacts, figure: Figure) -> tuple[DateRef | No
             return date.span.start - figure.span.end, 0  # ties go to the date after
         return 0, 0
 
-    return min(sentence.dates, key=distance), False
+    return min(references, key=distance), False
+
+
+def _baseline_after(sentence: SentenceFacts, figure: Figure) -> DateRef | None:
+    return next(
+        (d for d in sentence.dates if d.role == "baseline" and d.span.start >= figure.span.end),
+        None,
+    )
 
 
 # Display ---------------------------------------------------------------------------------------
@@ -471,49 +808,189 @@ def _score(verdict: str, relation: str | None, inherited: bool, shared: int, wan
     return round(min(1.0, max(0.0, score)), 3)
 
 
-def _comparable(claim: ClaimFacts, figure: Figure) -> bool:
-    if figure.kind != claim.kind or figure.unit != claim.unit:
+def _same_dimension(claimed: ClaimFigureFacts, figure: Figure) -> bool:
+    if figure.kind == "measurement":
         return False
-    try:
-        Decimal(figure.amount)
-    except InvalidOperation:
+    if figure.unit == claimed.unit:
+        return True
+    if claimed.kind != "quantity" or figure.kind != "quantity":
         return False
-    return True
+    base_claim, base_found = claimed.unit.partition("_per_")[0], figure.unit.partition("_per_")[0]
+    return dimension(base_claim) == dimension(base_found) or dimension(claimed.unit) == dimension(
+        figure.unit
+    )
+
+
+def _period_days(date: DateRef | None) -> int | None:
+    return (date.end - date.start).days + 1 if date is not None else None
+
+
+def _split_year(found: tuple[dt.date, dt.date], claimed: tuple[dt.date, dt.date]) -> bool:
+    """ "2023-24" read as two calendar years, against a claim's twelve months from July 2023
+    to June 2024 (a fiscal year or a season): the same period, written the split-year way."""
+    (fs, fe), (cs, ce) = found, claimed
+    two_years = (fs.month, fs.day, fe.month, fe.day) == (1, 1, 12, 31) and fe.year == fs.year + 1
+    twelve = cs.year == fs.year and ce.year == fe.year and (ce - cs).days in range(360, 370)
+    return two_years and twelve and cs.month != 1
+
+
+def _interval_text(found: Range) -> str:
+    def side(value: Decimal) -> str:
+        return "\u221e" if value in (_INF, -_INF) else _number(value)
+
+    if found.lo == -_INF:
+        return f"below {side(found.hi)}" if found.hi_open else f"up to {side(found.hi)}"
+    if found.hi == _INF:
+        return f"above {side(found.lo)}" if found.lo_open else f"{side(found.lo)} or more"
+    return f"{side(found.lo)} to {side(found.hi)}"
+
+
+def _not_compared(reason: str) -> tuple[str, str]:
+    return MENTIONS, reason
+
+
+def _gate(
+    claimed: ClaimFigureFacts,
+    reading: FigureReading,
+    facts: TextFacts,
+    index: int,
+) -> str:
+    """Why this source figure is not the claim's quantity ("" when it is)."""
+    window = frozenset(canonical(w) for w in content_words(reading.words_before))
+    sentence_words = facts.words(index)
+    missing = claimed.concept_words - window - sentence_words
+    unsaid = sorted(w for w in missing if not facts.is_topic(w, index))
+    if unsaid:
+        return f"counts something else (the source's sentence does not say: {', '.join(unsaid)})"
+    names = [n for n in reading.names if canonical(_stem(n)) not in claimed.concept_words]
+    if names:
+        return f"counts something else (the source's figure is {names[0].title()}'s)"
+    if reading.outlook and not claimed.outlook:
+        return "a forecast, target or budget line in the source, not an outturn"
+    if reading.per and claimed.per and reading.per != claimed.per:
+        return f"a figure per {reading.per} against a claim per {claimed.per}"
+    if reading.change != claimed.change and "none" not in (reading.direction, claimed.direction):
+        return f"a {reading.change} in the source against a {claimed.change} in the claim"
+    if reading.change == "change" and claimed.change == "level" and claimed.direction == "none":
+        return "a change in the source against a level in the claim"
+    if claimed.change == "change" and reading.change == "level" and reading.direction == "none":
+        return "a level in the source against a change in the claim"
+    return ""
 
 
 def _figure_candidate(
-    claim: ClaimFacts, sentence: SentenceFacts, figure: Figure, shared: int, wanted: int
+    claim: ClaimFacts,
+    claimed: ClaimFigureFacts,
+    facts: TextFacts,
+    index: int,
+    figure: Figure,
+    shared: int,
+    wanted: int,
 ) -> _Candidate | None:
-    period = (claim.period_start, claim.period_end) if claim.has_period else None
-    date, inherited = _nearest_date(sentence, figure)
+    sentence = facts.sentences[index]
+    try:
+        source_amount = Decimal(figure.amount)
+        value = Decimal(figure.value)
+    except InvalidOperation:
+        return None
+    period = (claimed.period_start, claimed.period_end) if claimed.has_period else None
+    reading = facts.reading(index, figure)
+    date, inherited = _nearest_date(sentence, figure, reading.baseline)
+    from_lead = False
+    if date is None and facts.lead_period is not None:
+        date, inherited, from_lead = facts.lead_period, True, True
     relation = None
     if period is not None and date is not None:
         relation = _relation((date.start, date.end), period)  # type: ignore[arg-type]
+        if relation == "contains" and _split_year((date.start, date.end), period):  # type: ignore[arg-type]
+            relation = "equal"
         if relation == "disjoint":
             return None  # a figure for another period says nothing about the claim's
-    value = Decimal(figure.value)
-    verdict = compare_amounts(
-        claim.amount,
-        claim.qualifier,
-        claim.step,
-        Decimal(figure.amount),
-        figure.qualifier,
-        _step(value) * _SCALES.get(figure.scale, Decimal(1)),
-    )
+    conversion = convert(source_amount, figure.unit, claimed.unit, period_days=_period_days(date))
     said = _figure_display(value, figure.scale, figure.unit, figure.qualifier)
-    claimed = _figure_display(claim.value.normalize(), claim.scale, claim.unit, claim.qualifier)  # type: ignore[union-attr]
+    claimed_text = _figure_display(
+        claimed.value.normalize(), claimed.scale, claimed.unit, claimed.qualifier
+    )
     raw = " ".join(figure.raw.split())
     source_part = f"source says {said}" if raw == said else f"source says {_quote(raw)} ({said})"
-    outcome = {AGREES: "agrees", DISAGREES: "disagrees", MENTIONS: "consistent, not conclusive"}
-    result = outcome[verdict]
-    if date is not None and relation is not None:
+    if date is not None:
         source_part += f", for {_date_display(date.start, date.end, date.precision)}"
-        if relation != "equal":
-            # A total for a longer or shorter span is context, not a test of the claim's figure.
+        if date.source == "relative" and facts.source_date is not None:
+            relative = " ".join(date.raw.split())
+            source_part += f" (\u201c{relative}\u201d read from {facts.source_date:%-d %B %Y})"
+    claim_part = f"claim says {claimed_text}"
+    if period is not None and relation != "equal":
+        claim_part += f", for {_date_display(*period, claimed.precision)}"  # type: ignore[misc]
+    arithmetic: dict[str, Any] = {}
+    reason = _gate(claimed, reading, facts, index)
+    if not reason and conversion is None:
+        reason = (
+            f"{figure.unit.replace('_', ' ')} and {claimed.unit.replace('_', ' ')} do not convert"
+        )
+    if not reason and period is not None and date is None:
+        reason = "period not stated in the source: not compared"
+    if not reason and relation not in (None, "equal"):
+        reason = "another period, not compared"
+    source_baseline = _baseline_after(sentence, figure) if reading.change == "change" else None
+    if (
+        not reason
+        and claimed.baseline is not None
+        and source_baseline is not None
+        and _relation(
+            (source_baseline.start, source_baseline.end),
+            (claimed.baseline.start, claimed.baseline.end),
+        )
+        not in ("equal", "within", "contains")
+    ):
+        base = source_baseline
+        said_base = _date_display(base.start, base.end, base.precision)
+        base = claimed.baseline
+        claim_base = _date_display(base.start, base.end, base.precision)
+        reason = f"a change on {said_base} in the source, on {claim_base} in the claim"
+    verdict = MENTIONS
+    if not reason:
+        assert conversion is not None
+        step = _step(value) * _SCALES.get(figure.scale, Decimal(1)) * conversion.factor
+        verdict = compare_amounts(
+            claimed.amount,
+            claimed.qualifier,
+            claimed.step,
+            conversion.amount,
+            figure.qualifier,
+            step,
+        )
+        found_range = figure_range(conversion.amount, figure.qualifier, step)
+        claim_range = figure_range(claimed.amount, claimed.qualifier, claimed.step)
+        arithmetic = {
+            "source_amount": str(conversion.amount.normalize()),
+            "claim_amount": str(claimed.amount.normalize()),
+            "conversion": conversion.note,
+            "source_interval": _interval_text(found_range),
+            "claim_interval": _interval_text(claim_range),
+            "tolerance": _tolerance_text(claimed.qualifier, claimed.step),
+        }
+        opposite = {reading.direction, claimed.direction} == {"up", "down"}
+        if opposite:
+            verdict = DISAGREES
+        outcome = {AGREES: "agrees", DISAGREES: "disagrees", MENTIONS: "consistent, not conclusive"}
+        result = outcome[verdict]
+        if opposite:
+            result = (
+                f"disagrees: the source says {reading.direction}, the claim {claimed.direction}"
+            )
+        if from_lead and verdict == AGREES:
             verdict = MENTIONS
-            claimed += f", for {_date_display(*period, claim.precision)}"  # type: ignore[misc]
-            result = "another period, not compared"
-    comparison = f"{source_part}; claim says {claimed}: {result}"
+            result = (
+                "the same value, but the sentence states no period: only the text's opening "
+                "does, not enough to agree"
+            )
+        elif from_lead:
+            result += " (the period is the text's opening's: the sentence states none)"
+        if conversion.note:
+            source_part += f" ({conversion.note})"
+        comparison = f"{source_part}; {claim_part}: {result}"
+    else:
+        comparison = f"{source_part}; {claim_part}: {reason}"
     found = {
         "type": "figure",
         "raw": figure.raw,
@@ -524,14 +1001,31 @@ def _figure_candidate(
         "scale": figure.scale,
         "date": _date_json(date),
         "period_relation": relation,
+        "direction": reading.direction,
+        "change": reading.change,
+        "not_compared": reason,
+        "arithmetic": arithmetic,
+        "source_date": facts.source_date.isoformat() if facts.source_date else None,
+        "source_date_basis": facts.source_date_basis,
+        "searched": facts.searched_note,
     }
     return _Candidate(
         verdict,
         _score(verdict, relation, inherited, shared, wanted),
         (figure.span.start, figure.span.end),
-        comparison,
+        comparison[:500],
         found,
     )
+
+
+def _tolerance_text(qualifier: str, step: Decimal) -> str:
+    if qualifier in ("", "exact"):
+        return f"exact, rounded to {_number(step)}"
+    if qualifier == "about":
+        return "about: within 10%"
+    if qualifier == "nearly":
+        return "nearly: up to 10% below"
+    return _QUALIFIER_WORDS.get(qualifier, qualifier.replace("_", " "))
 
 
 def _date_json(date: DateRef | None) -> dict[str, Any] | None:
@@ -585,15 +1079,20 @@ def _sentence_candidates(
     claim: ClaimFacts, facts: TextFacts, index: int, words: frozenset[str]
 ) -> Iterable[_Candidate]:
     sentence = facts.sentences[index]
-    figures = [f for f in sentence.figures if claim.has_figure and _comparable(claim, f)]
+    pairs = [
+        (claimed, f)
+        for claimed in claim.figures
+        for f in sentence.figures
+        if _same_dimension(claimed, f)
+    ]
     dates = sentence.dates if claim.has_period else ()
-    if not figures and not dates:
+    if not pairs and not dates:
         return
     shared = len(words & facts.words(index))
     wanted = len(words)
     found_figure = False
-    for figure in figures:
-        candidate = _figure_candidate(claim, sentence, figure, shared, wanted)
+    for claimed, figure in pairs:
+        candidate = _figure_candidate(claim, claimed, facts, index, figure, shared, wanted)
         if candidate is not None:
             found_figure = True
             yield candidate
@@ -602,6 +1101,7 @@ def _sentence_candidates(
     for date in dates:
         candidate = _date_candidate(claim, date, shared, wanted, event=not claim.has_figure)
         if candidate is not None:
+            candidate.found["source_date_basis"] = facts.source_date_basis
             yield candidate
 
 
@@ -609,7 +1109,7 @@ def match_claim(claim: ClaimFacts, facts: TextFacts, *, limit: int = MAX_MATCHES
     """The passages of the text that bear on the claim, best first (at most `limit`)."""
     if not claim.matchable:
         return []
-    words = content_words(claim.text)
+    words = frozenset(canonical(w) for w in content_words(claim.text))
     best: list[tuple[_Candidate, SentenceFacts]] = []
     for index, sentence in enumerate(facts.sentences):
         top = max(
