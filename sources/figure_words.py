@@ -48,6 +48,13 @@ _PER = (
 )
 _CLAUSE_END = re.compile(r"[;:()\[\]\u2013\u2014]|,\s|\s-\s|\bwhich\b|\bwhile\b|\bwhereas\b")
 _TOKEN = re.compile(r"[^\W\d_][\w'\u2019&/-]*|\d[\d,.]*%?|[+\u2212-]")
+_GROUP_RE = re.compile(
+    r"\b(?:from|in|of)\s+(?:the\s+)?((?:[A-Z][\w'\u2019-]*\s+)*[A-Z][\w'\u2019-]*)"
+)
+_OF_CHANGE_RE = re.compile(
+    r"\b(?:loss|gain|increase|rise|drop|fall|decline|decrease|growth|jump|hike|cut|reduction)"
+    r"\s+of\s+(?:about\s+|around\s+|nearly\s+|some\s+|almost\s+)?$"
+)
 _BY_RE = re.compile(r"\bby\s+(?:an?\s+)?(?:about\s+|around\s+|nearly\s+|some\s+)?$")
 _TO_RE = re.compile(r"\b(?:to|at|of|reached|reach|hit|stood\s+at|totall?ed)\s+(?:an?\s+)?\S*$")
 _BASELINE_RE = re.compile(
@@ -59,7 +66,8 @@ _BASELINE_RE = re.compile(
 _SYNONYMS = {
     "inbound": "foreign",
     "international": "foreign",
-    "overseas": "foreign",
+    "overseas": "abroad",
+    "oversea": "abroad",
     "tourist": "visitor",
     "traveller": "visitor",
     "traveler": "visitor",
@@ -94,7 +102,8 @@ class FigureReading:
     outlook: bool = False
     baseline: bool = False  # the figure is a comparison point ("from 35.7%")
     words_before: str = ""  # the sentence up to the figure's clause end (for concept words)
-    names: tuple[str, ...] = ()  # capitalised names right before the figure
+    names: tuple[str, ...] = ()  # "France's 167,000": whose figure it is
+    groups: tuple[str, ...] = ()  # "from the Chinese mainland": the group or place, lower case
 
 
 def _direction_of(tokens_before: list[str], tokens_after: list[str]) -> str:
@@ -136,8 +145,13 @@ def read_figure(
         tail = near[-40:].lower()
         noun_after = bool(tokens_after) and tokens_after[0].lower() in DIRECTION_WORDS
         governed = bool(tokens_near) and tokens_near[-1].lower() in DIRECTION_WORDS
-        if _BY_RE.search(tail) or noun_after or (governed and not _TO_RE.search(tail)):
-            change = "change" if direction != "none" or _BY_RE.search(tail) else "level"
+        if (
+            _BY_RE.search(tail)
+            or _OF_CHANGE_RE.search(tail)
+            or noun_after
+            or (governed and not _TO_RE.search(tail))
+        ):
+            change = "change"
         else:
             change = "level"
     per = ""  # "fell 4% a year" is year on year, not a rate
@@ -156,7 +170,9 @@ def read_figure(
         for token in tokens_near[-2:]
         if token[:1].isupper() and token.lower().endswith(("'s", "\u2019s"))
     )
+    groups = tuple(match.group(1).lower() for match in _GROUP_RE.finditer(near))
     return FigureReading(
+        groups=groups,
         direction=direction,
         change=change,
         per=per,

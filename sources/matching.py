@@ -40,7 +40,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -48,7 +48,7 @@ from claims.extraction import DateContext, find_dates, find_figures, split_sente
 from claims.extraction.folding import fold
 from claims.extraction.types import DateRef, Figure
 from sources.figure_words import DIRECTION_WORDS, FigureReading, canonical, read_figure
-from sources.quantities import convert, dimension, is_currency
+from sources.quantities import PEOPLE_NOUNS, convert, dimension, is_currency
 
 __all__ = [
     "MAX_MATCHES",
@@ -106,7 +106,8 @@ days you your according reported report percent cent total number figure figures
 approximately roughly almost estimated some new first second third one two three four five six
 seven eight nine ten hundred thousand million billion trillion dollar dollars
 january february march april june july august september october november december
-earlier later previous ago period season time
+earlier later previous ago period season time fiscal calendar quarter
+monday tuesday wednesday thursday friday saturday sunday
 """
 _STOP = frozenset(_STOP_WORDS.split())
 # Verbs that carry no concept of their own ("came in at", "received", "stood at"), stemmed.
@@ -116,6 +117,7 @@ account welcom
 sent send sending
 saw see show register post hit remain continu make take took give gave go went put set kept
 keep bring brought recorded record logg log ended end stat say told announc releas publish
+travell travel went
 """
 _LINK = frozenset(_LINK_VERBS.split())
 
@@ -141,6 +143,10 @@ class ClaimFigureFacts:
     period_end: dt.date | None = None
     precision: str = ""
     baseline: DateRef | None = None
+    # Concept words the claim writes capitalised (names of places, bodies, products), and its
+    # first word as written when capitalised (a name or just the sentence's start).
+    names: frozenset[str] = frozenset()
+    first_word: tuple[str, str] = ("", "")
 
     @property
     def kind(self) -> str:
@@ -288,6 +294,7 @@ def claim_figure(
         if same:
             reading = read_figure(text, 0, len(text), figure, [f for f in found if f is not figure])
             break
+    dates: list[DateRef] = []
     if text:
         dates = find_dates(text, 0, len(text), DateContext(published=period_end), folded)
         baseline = next(
@@ -299,7 +306,30 @@ def claim_figure(
             None,
         )
     words = given.pop("concept_words", None)
+    if text and words is None:
+        # The claim's own dates ("in fiscal 2015/16") say when, not what is counted.
+        dated = list(text)
+        for d in dates:
+            start = max(0, d.span.start - 12)
+            lead_in = re.search(
+                r"(?:fiscal|financial|calendar)(?:\s+year)?\s+$", text[start : d.span.start]
+            )
+            first = start + lead_in.start() if lead_in else d.span.start
+            dated[first : d.span.end] = " " * (d.span.end - first)
+        words = concept_words("".join(dated), unit)
+    tokens = _WORD_RE.findall(text)
+    names = frozenset(
+        canonical(_stem(t.lower().removesuffix("'s").removesuffix("\u2019s")))
+        for t in tokens[1:]
+        if t[:1].isupper()
+    )
+    first = ("", "")
+    if tokens and tokens[0][:1].isupper():
+        surface = tokens[0].removesuffix("'s").removesuffix("\u2019s")
+        first = (canonical(_stem(surface.lower())), surface)
     return ClaimFigureFacts(
+        names=names,
+        first_word=first,
         value=value,
         unit=unit,
         qualifier=qualifier or "",
@@ -349,6 +379,7 @@ class TextFacts:
     lead_period: DateRef | None = None
     _words: dict[int, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
     _topic: list[dict[str, list[int]]] = field(default_factory=list, compare=False, repr=False)
+    _names: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
     _readings: dict[tuple[int, int], FigureReading] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -373,19 +404,48 @@ class TextFacts:
         return self._topic[0]
 
     def is_topic(self, word: str, index: int) -> bool:
-        """Whether a claim word may go unsaid next to a figure in sentence `index`: the text
-        as a whole is about it (its headline and first sentences say it, or a fifth of its
-        sentences do), and it does not label another figure elsewhere in the text ("core"
-        in a text that gives core and rural inflation side by side)."""
+        """Whether a claim word may go unsaid next to a figure in sentence `index` because the
+        text as a whole is about it: its headline and first sentences say it, or a fifth of its
+        sentences do and it does not label another figure elsewhere ("core" in a text that
+        gives core and rural inflation side by side)."""
         where = self._counts().get(word, [])
         if not where:
             return False
-        lead = where[0] < 3
-        if lead:
+        if where[0] < 3:
             return True
         if len(where) < max(2, len(self.sentences) // 5):
             return False
         return not any(self.sentences[i].figures for i in where if i != index)
+
+    def is_lead(self, word: str) -> bool:
+        where = self._counts().get(word, [])
+        return bool(where) and where[0] < 3
+
+    def is_name(self, surface: str) -> bool:
+        """Whether the text writes this word only capitalised (a name, not a common noun)."""
+        cached = self._names.get(surface)
+        if cached is None:
+            lower = surface.lower()
+            cached = lower == surface or not re.search(rf"\b{re.escape(lower)}\b", self.text)
+            cached = cached and lower != surface
+            self._names[surface] = cached
+        return cached
+
+    def previous_words(self, index: int) -> frozenset[str]:
+        """The words of the paragraph's previous sentence ("In all, 1,400 containers ...")."""
+        if index == 0 or self.sentences[index - 1].paragraph != self.sentences[index].paragraph:
+            return frozenset()
+        return self.words(index - 1)
+
+    def anaphora_words(self, index: int) -> frozenset[str]:
+        """The previous sentence's words, for a sentence that opens by pointing back to it
+        ("The figure is a 7% rise ...")."""
+        sentence = self.sentences[index]
+        if index == 0 or self.sentences[index - 1].paragraph != sentence.paragraph:
+            return frozenset()
+        if not _ANAPHORA_RE.match(self.text, sentence.start):
+            return frozenset()
+        return self.words(index - 1)
 
     def reading(self, index: int, figure: Figure) -> FigureReading:
         key = (index, figure.span.start)
@@ -406,6 +466,13 @@ class TextFacts:
             f"only the first {self.scanned:,} of {len(self.text):,} characters were searched "
             f"(the matcher reads at most {MAX_TEXT_CHARS:,} characters of a text)"
         )
+
+
+_ANAPHORA_RE = re.compile(
+    r"\W*(?:the\s+(?:figure|total|amount|number|sum|rise|increase|fall|drop|growth|decline)"
+    r"|this|that|it|they|these|those)\b",
+    re.IGNORECASE,
+)
 
 
 def _scan_limit(text: str, limit: int) -> int:
@@ -490,6 +557,20 @@ def source_date(
     return None, "unknown: relative dates in the source were not read"
 
 
+_BASELINE_BEFORE_RE = re.compile(
+    r"\b(?:from|than|over|compared\s+(?:with|to)|versus|vs\.?|against)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _as_baseline(text: str, date: DateRef) -> DateRef:
+    """ "43% from 2019", "up on 2022": a date right after from/than/compared with is the
+    comparison point, not the period the figure is about."""
+    if date.role == "baseline" or not _BASELINE_BEFORE_RE.search(text[: date.span.start][-24:]):
+        return date
+    return replace(date, role="baseline")
+
+
 def analyse_text(
     text: str,
     *,
@@ -512,7 +593,7 @@ def analyse_text(
     for sentence in split_sentences(text, scanned):
         start, end = sentence.start, sentence.end
         dates = tuple(
-            d
+            _as_baseline(text, d)
             for d in find_dates(text, start, end, context, folded)
             if d.source in ("explicit", "relative")
         )
@@ -566,6 +647,7 @@ def _stem(word: str) -> str:
 
 
 _DIRECTION_STEMS = frozenset(_stem(w) for w in DIRECTION_WORDS) | DIRECTION_WORDS
+_PEOPLE_STEMS = frozenset(_stem(w) for w in PEOPLE_NOUNS) | frozenset({"national", "people"})
 
 
 def content_words(text: str) -> frozenset[str]:
@@ -713,6 +795,35 @@ def _nearest_date(
     return min(references, key=distance), False
 
 
+_BARE_MONTH_RE = re.compile(
+    r"(?:in\s+)?(?:january|february|march|april|may|june|july|august|september|october"
+    r"|november|december)",
+    re.IGNORECASE,
+)
+
+
+def _narrowed(sentence: SentenceFacts, date: DateRef) -> DateRef:
+    """ "In January of last year, X, versus Y this year": a sentence that names a month without
+    its year and sets figures against "last year" and "this year" means that month of each."""
+    if date.precision != "year" or date.source != "relative" or date.start.year != date.end.year:
+        return date
+    month = next(
+        (
+            d
+            for d in sentence.dates
+            if d.precision == "month" and _BARE_MONTH_RE.fullmatch(" ".join(d.raw.split()))
+        ),
+        None,
+    )
+    if month is None:
+        return date
+    first = month.start.replace(year=date.start.year)
+    last = month.end.replace(year=date.start.year, day=1)
+    last = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    raw = f"{' '.join(month.raw.split())} \u2026 {date.raw}"
+    return DateRef(first, last, "month", raw, date.span, date.role, date.source)
+
+
 def _baseline_after(sentence: SentenceFacts, figure: Figure) -> DateRef | None:
     return next(
         (d for d in sentence.dates if d.role == "baseline" and d.span.start >= figure.span.end),
@@ -808,6 +919,24 @@ def _score(verdict: str, relation: str | None, inherited: bool, shared: int, wan
     return round(min(1.0, max(0.0, score)), 3)
 
 
+def _bare_unit(claimed: ClaimFigureFacts, facts: TextFacts, index: int, figure: Figure) -> str:
+    """The unit a bare number ("rose to 13.01 million", no noun after it) takes from its
+    sentence: another figure's counted noun there, else the claim's when the sentence names
+    what the claim counts ("Japanese nationals ... 13.01 million" for a claim about people)."""
+    if figure.kind != "quantity" or figure.unit:
+        return figure.unit
+    sentence = facts.sentences[index]
+    nouns = [f.unit for f in sentence.figures if f.kind == "quantity" and f.unit]
+    if nouns:
+        return nouns[0]
+    words = facts.words(index)
+    noun = claimed.unit.split("_")[0]
+    wanted = content_words(f"{noun} {_plural(noun)}")
+    if dimension(claimed.unit) == "people":
+        wanted = wanted | _PEOPLE_STEMS
+    return claimed.unit if words & wanted else ""
+
+
 def _same_dimension(claimed: ClaimFigureFacts, figure: Figure) -> bool:
     if figure.kind == "measurement":
         return False
@@ -856,15 +985,26 @@ def _gate(
     index: int,
 ) -> str:
     """Why this source figure is not the claim's quantity ("" when it is)."""
-    window = frozenset(canonical(w) for w in content_words(reading.words_before))
-    sentence_words = facts.words(index)
-    missing = claimed.concept_words - window - sentence_words
+    context = facts.words(index) | facts.anaphora_words(index)
+    names = set(claimed.names)
+    stem, surface = claimed.first_word
+    if stem and facts.is_name(surface):
+        names.add(stem)
+    missing = claimed.concept_words - context
     unsaid = sorted(w for w in missing if not facts.is_topic(w, index))
     if unsaid:
         return f"counts something else (the source's sentence does not say: {', '.join(unsaid)})"
-    names = [n for n in reading.names if canonical(_stem(n)) not in claimed.concept_words]
-    if names:
-        return f"counts something else (the source's figure is {names[0].title()}'s)"
+    measures = claimed.concept_words - names
+    if measures and not measures & (context | facts.previous_words(index)):
+        said = ", ".join(sorted(measures))
+        return f"counts something else (the source's sentence does not say what is counted: {said})"
+    whose = [n for n in reading.names if canonical(_stem(n)) not in claimed.concept_words]
+    if whose:
+        return f"counts something else (the source's figure is {whose[0].title()}'s)"
+    for group in reading.groups:
+        words = [canonical(_stem(w)) for w in group.split() if w not in _STOP]
+        if words and not any(w in claimed.concept_words or facts.is_lead(w) for w in words):
+            return f"counts something else (the source's figure is for {group.title()})"
     if reading.outlook and not claimed.outlook:
         return "a forecast, target or budget line in the source, not an outturn"
     if reading.per and claimed.per and reading.per != claimed.per:
@@ -896,6 +1036,8 @@ def _figure_candidate(
     period = (claimed.period_start, claimed.period_end) if claimed.has_period else None
     reading = facts.reading(index, figure)
     date, inherited = _nearest_date(sentence, figure, reading.baseline)
+    if date is not None and not inherited:
+        date = _narrowed(sentence, date)
     from_lead = False
     if date is None and facts.lead_period is not None:
         date, inherited, from_lead = facts.lead_period, True, True
@@ -1079,12 +1221,14 @@ def _sentence_candidates(
     claim: ClaimFacts, facts: TextFacts, index: int, words: frozenset[str]
 ) -> Iterable[_Candidate]:
     sentence = facts.sentences[index]
-    pairs = [
-        (claimed, f)
-        for claimed in claim.figures
-        for f in sentence.figures
-        if _same_dimension(claimed, f)
-    ]
+    pairs = []
+    for claimed in claim.figures:
+        for figure in sentence.figures:
+            unit = _bare_unit(claimed, facts, index, figure)
+            if unit != figure.unit:
+                figure = replace(figure, unit=unit)
+            if _same_dimension(claimed, figure):
+                pairs.append((claimed, figure))
     dates = sentence.dates if claim.has_period else ()
     if not pairs and not dates:
         return
