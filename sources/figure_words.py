@@ -51,6 +51,10 @@ _TOKEN = re.compile(r"[^\W\d_][\w'\u2019&/-]*|\d[\d,.]*%?|[+\u2212-]")
 _GROUP_RE = re.compile(
     r"\b(?:from|in|of)\s+(?:the\s+)?((?:[A-Z][\w'\u2019-]*\s+)*[A-Z][\w'\u2019-]*)"
 )
+# "Among young women, unemployment was 6.2%": a subgroup, whatever the case of its words.
+_AMONG_RE = re.compile(
+    r"\b(?:among|for|aged)\s+((?:[\w'\u2019-]+\s+){0,6}?[\w'\u2019-]+)\s*,", re.IGNORECASE
+)
 _OF_CHANGE_RE = re.compile(
     r"\b(?:loss|gain|increase|rise|drop|fall|decline|decrease|growth|jump|hike|cut|reduction)"
     r"\s+of\s+(?:about\s+|around\s+|nearly\s+|some\s+|almost\s+)?$"
@@ -86,6 +90,19 @@ _SYNONYMS = {
     "financial": "fiscal",
     "jobless": "unemployment",
 }
+
+
+# Measures a text sets side by side: one is never the other ("imports" for a claim on exports).
+_RIVAL_PAIRS = """
+export:import inflow:outflow urban:rural core:headline birth:death revenue:spending
+public:private male:female men:women boy:girl adult:child buyer:seller deficit:surplus
+producer:consumer monthly:annual weekly:annual nominal:real gross:net domestic:foreign
+"""
+RIVALS: dict[str, frozenset[str]] = {}
+for _pair in _RIVAL_PAIRS.split():
+    _a, _b = _pair.split(":")
+    RIVALS[_a] = RIVALS.get(_a, frozenset()) | {_b}
+    RIVALS[_b] = RIVALS.get(_b, frozenset()) | {_a}
 
 
 def canonical(word: str) -> str:
@@ -170,7 +187,9 @@ def read_figure(
         for token in tokens_near[-2:]
         if token[:1].isupper() and token.lower().endswith(("'s", "\u2019s"))
     )
-    groups = tuple(match.group(1).lower() for match in _GROUP_RE.finditer(near))
+    groups = tuple(match.group(1).lower() for match in _GROUP_RE.finditer(near)) + tuple(
+        match.group(1).lower() for match in _AMONG_RE.finditer(before)
+    )
     return FigureReading(
         groups=groups,
         direction=direction,

@@ -47,7 +47,7 @@ from typing import Any
 from claims.extraction import DateContext, find_dates, find_figures, split_sentences
 from claims.extraction.folding import fold
 from claims.extraction.types import DateRef, Figure
-from sources.figure_words import DIRECTION_WORDS, FigureReading, canonical, read_figure
+from sources.figure_words import DIRECTION_WORDS, RIVALS, FigureReading, canonical, read_figure
 from sources.quantities import PEOPLE_NOUNS, convert, dimension, is_currency
 
 __all__ = [
@@ -403,23 +403,29 @@ class TextFacts:
             self._topic.append(where)
         return self._topic[0]
 
-    def is_topic(self, word: str, index: int) -> bool:
+    def is_topic(self, word: str, index: int, name: bool = False) -> bool:
         """Whether a claim word may go unsaid next to a figure in sentence `index` because the
-        text as a whole is about it: its headline and first sentences say it, or a fifth of its
-        sentences do and it does not label another figure elsewhere ("core" in a text that
-        gives core and rural inflation side by side)."""
+        text as a whole is about it. A name ("Egypt") is when the headline and first sentences
+        say it; any word is when a fifth of the sentences do and it does not label another
+        figure elsewhere ("core" in a text that gives core and rural inflation side by side,
+        "exports" in one that gives exports and imports)."""
         where = self._counts().get(word, [])
         if not where:
             return False
-        if where[0] < 3:
+        if self.is_lead(word, index):
             return True
         if len(where) < max(2, len(self.sentences) // 5):
             return False
         return not any(self.sentences[i].figures for i in where if i != index)
 
-    def is_lead(self, word: str) -> bool:
-        where = self._counts().get(word, [])
-        return bool(where) and where[0] < 3
+    def is_lead(self, word: str, index: int = -1) -> bool:
+        """Whether the text's opening (headline and first sentences, other than sentence
+        `index`) says this word."""
+        return any(i < self.lead_count and i != index for i in self._counts().get(word, []))
+
+    @property
+    def lead_count(self) -> int:
+        return 3 if len(self.sentences) >= 8 else 1
 
     def is_name(self, surface: str) -> bool:
         """Whether the text writes this word only capitalised (a name, not a common noun)."""
@@ -566,7 +572,9 @@ _BASELINE_BEFORE_RE = re.compile(
 def _as_baseline(text: str, date: DateRef) -> DateRef:
     """ "43% from 2019", "up on 2022": a date right after from/than/compared with is the
     comparison point, not the period the figure is about."""
-    if date.role == "baseline" or not _BASELINE_BEFORE_RE.search(text[: date.span.start][-24:]):
+    if date.role == "baseline" or not _BASELINE_BEFORE_RE.search(
+        text[max(0, date.span.start - 24) : date.span.start]
+    ):
         return date
     return replace(date, role="baseline")
 
@@ -990,8 +998,12 @@ def _gate(
     stem, surface = claimed.first_word
     if stem and facts.is_name(surface):
         names.add(stem)
-    missing = claimed.concept_words - context
-    unsaid = sorted(w for w in missing if not facts.is_topic(w, index))
+    for word in sorted(claimed.concept_words - context):
+        rivals = sorted(RIVALS.get(word, frozenset()) & context)
+        if rivals:
+            return f"counts something else ({rivals[0]}, not {word})"
+    missing = claimed.concept_words - context - facts.previous_words(index)
+    unsaid = sorted(w for w in missing if not facts.is_topic(w, index, name=w in names))
     if unsaid:
         return f"counts something else (the source's sentence does not say: {', '.join(unsaid)})"
     measures = claimed.concept_words - names
@@ -1002,8 +1014,8 @@ def _gate(
     if whose:
         return f"counts something else (the source's figure is {whose[0].title()}'s)"
     for group in reading.groups:
-        words = [canonical(_stem(w)) for w in group.split() if w not in _STOP]
-        if words and not any(w in claimed.concept_words or facts.is_lead(w) for w in words):
+        words = [canonical(_stem(w)) for w in group.split() if w not in _STOP and w.isalpha()]
+        if words and not any(w in claimed.concept_words or facts.is_lead(w, index) for w in words):
             return f"counts something else (the source's figure is for {group.title()})"
     if reading.outlook and not claimed.outlook:
         return "a forecast, target or budget line in the source, not an outturn"
