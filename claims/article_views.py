@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from claims import selectors, services
+from claims import consistency, selectors, services
 from claims.extraction import MAX_TEXT_CHARS
 from claims.models import Article, ClaimKind, DatePrecision, Qualifier, Scale
 from claims.services.importing import MAX_UPLOAD_BYTES
@@ -189,6 +189,7 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
             },
             "facts": facts,
             "limits": LIMITS,
+            "consistency": consistency.flags(article.body, consistency.check_text(article.body)),
         },
         status=400 if request.method == "POST" else 200,
     )

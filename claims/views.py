@@ -23,7 +23,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from api.claimreview import claimreview_for
-from claims import selectors, services
+from claims import consistency, selectors, services
 from claims.models import (
     Article,
     Claim,
@@ -671,9 +671,21 @@ def _claim_page(
             "error": error,
             # Evidence matching: suggested passages, re-check alerts and earlier checks.
             **claim_evidence_panels(claim, user),
+            "consistency": _consistency_flags(claim),
             "prior_checks": prior_checks(claim, user=user),
         },
         status=status,
+    )
+
+
+def _consistency_flags(claim: Claim) -> list[dict[str, str]]:
+    """Figures of the claim's paragraph in its article that do not add up."""
+    article = claim.article
+    if article is None or not article.body or claim.span_start is None:
+        return []
+    body = article.body
+    return consistency.flags(
+        body, consistency.checks_around(body, claim.span_start, claim.span_end)
     )
 
 
