@@ -21,6 +21,11 @@ v1 = [
     path("claims/<int:pk>/ratings/", views.ClaimRatingsView.as_view(), name="claim-ratings"),
     path("claims/<int:pk>/verdicts/", views.ClaimVerdictsView.as_view(), name="claim-verdicts"),
     path("claims/<int:pk>/sources/", views.ClaimSourcesView.as_view(), name="claim-sources"),
+    path(
+        "claims/<int:pk>/suggestions/",
+        views.ClaimSuggestionsView.as_view(),
+        name="claim-suggestions",
+    ),
     path("claims/<int:pk>/claimreview/", views.ClaimReviewView.as_view(), name="claim-claimreview"),
     path("claimreview/", views.ClaimReviewFeed.as_view(), name="claimreview-list"),
     path("rating-scale/", views.RatingScaleView.as_view(), name="rating-scale"),
