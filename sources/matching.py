@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -380,6 +380,9 @@ class TextFacts:
     _words: dict[int, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
     _topic: list[dict[str, list[int]]] = field(default_factory=list, compare=False, repr=False)
     _names: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    _units: list[dict[tuple[str, str], list[int]]] = field(
+        default_factory=list, compare=False, repr=False
+    )
     _readings: dict[tuple[int, int], FigureReading] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -403,6 +406,22 @@ class TextFacts:
             self._topic.append(where)
         return self._topic[0]
 
+    def word_index(self) -> dict[str, list[int]]:
+        """Each content word -> the sentences that have it, in reading order."""
+        return self._counts()
+
+    def unit_index(self) -> dict[tuple[str, str], list[int]]:
+        """Each (kind, unit) of the text's figures -> the sentences that have one."""
+        if not self._units:
+            index: dict[tuple[str, str], list[int]] = {}
+            for i, sentence in enumerate(self.sentences):
+                for figure in sentence.figures:
+                    where = index.setdefault((figure.kind, figure.unit), [])
+                    if not where or where[-1] != i:
+                        where.append(i)
+            self._units.append(index)
+        return self._units[0]
+
     def is_topic(self, word: str, index: int, name: bool = False) -> bool:
         """Whether a claim word may go unsaid next to a figure in sentence `index` because the
         text as a whole is about it. A name ("Egypt") is when the headline and first sentences
@@ -421,7 +440,8 @@ class TextFacts:
     def is_lead(self, word: str, index: int = -1) -> bool:
         """Whether the text's opening (headline and first sentences, other than sentence
         `index`) says this word."""
-        return any(i < self.lead_count and i != index for i in self._counts().get(word, []))
+        where = self._counts().get(word, [])  # in reading order: the first two say it
+        return any(i < self.lead_count and i != index for i in where[:2])
 
     @property
     def lead_count(self) -> int:
@@ -906,11 +926,12 @@ class Match:
 
 @dataclass(slots=True)
 class _Candidate:
+    """A passage's verdict and score; its words are written only for the passages kept."""
+
     verdict: str
     score: float
     span: tuple[int, int]
-    comparison: str
-    found: dict[str, Any]
+    describe: Callable[[], tuple[str, dict[str, Any]]]
 
 
 # A comparable figure (0.55-1.0) always outranks a mention (0.1-0.5).
@@ -946,15 +967,20 @@ def _bare_unit(claimed: ClaimFigureFacts, facts: TextFacts, index: int, figure: 
 
 
 def _same_dimension(claimed: ClaimFigureFacts, figure: Figure) -> bool:
-    if figure.kind == "measurement":
+    return _unit_fits(claimed, figure.kind, figure.unit)
+
+
+def _unit_fits(claimed: ClaimFigureFacts, kind: str, unit: str) -> bool:
+    """Whether a figure of this kind and unit measures what the claim's figure does."""
+    if kind == "measurement":
         return False
-    if figure.unit == claimed.unit:
+    if unit == claimed.unit:
         return True
-    if claimed.kind != "quantity" or figure.kind != "quantity":
+    if claimed.kind != "quantity" or kind != "quantity":
         return False
-    base_claim, base_found = claimed.unit.partition("_per_")[0], figure.unit.partition("_per_")[0]
+    base_claim, base_found = claimed.unit.partition("_per_")[0], unit.partition("_per_")[0]
     return dimension(base_claim) == dimension(base_found) or dimension(claimed.unit) == dimension(
-        figure.unit
+        unit
     )
 
 
@@ -1061,21 +1087,6 @@ def _figure_candidate(
         if relation == "disjoint":
             return None  # a figure for another period says nothing about the claim's
     conversion = convert(source_amount, figure.unit, claimed.unit, period_days=_period_days(date))
-    said = _figure_display(value, figure.scale, figure.unit, figure.qualifier)
-    claimed_text = _figure_display(
-        claimed.value.normalize(), claimed.scale, claimed.unit, claimed.qualifier
-    )
-    raw = " ".join(figure.raw.split())
-    source_part = f"source says {said}" if raw == said else f"source says {_quote(raw)} ({said})"
-    if date is not None:
-        source_part += f", for {_date_display(date.start, date.end, date.precision)}"
-        if date.source == "relative" and facts.source_date is not None:
-            relative = " ".join(date.raw.split())
-            source_part += f" (\u201c{relative}\u201d read from {facts.source_date:%-d %B %Y})"
-    claim_part = f"claim says {claimed_text}"
-    if period is not None and relation != "equal":
-        claim_part += f", for {_date_display(*period, claimed.precision)}"  # type: ignore[misc]
-    arithmetic: dict[str, Any] = {}
     reason = _gate(claimed, reading, facts, index)
     if not reason and conversion is None:
         reason = (
@@ -1102,6 +1113,8 @@ def _figure_candidate(
         claim_base = _date_display(base.start, base.end, base.precision)
         reason = f"a change on {said_base} in the source, on {claim_base} in the claim"
     verdict = MENTIONS
+    opposite = False
+    step = Decimal(1)
     if not reason:
         assert conversion is not None
         step = _step(value) * _SCALES.get(figure.scale, Decimal(1)) * conversion.factor
@@ -1113,62 +1126,90 @@ def _figure_candidate(
             figure.qualifier,
             step,
         )
-        found_range = figure_range(conversion.amount, figure.qualifier, step)
-        claim_range = figure_range(claimed.amount, claimed.qualifier, claimed.step)
-        arithmetic = {
-            "source_amount": str(conversion.amount.normalize()),
-            "claim_amount": str(claimed.amount.normalize()),
-            "conversion": conversion.note,
-            "source_interval": _interval_text(found_range),
-            "claim_interval": _interval_text(claim_range),
-            "tolerance": _tolerance_text(claimed.qualifier, claimed.step),
-        }
         opposite = {reading.direction, claimed.direction} == {"up", "down"}
         if opposite:
             verdict = DISAGREES
-        outcome = {AGREES: "agrees", DISAGREES: "disagrees", MENTIONS: "consistent, not conclusive"}
-        result = outcome[verdict]
-        if opposite:
-            result = (
-                f"disagrees: the source says {reading.direction}, the claim {claimed.direction}"
-            )
-        if from_lead and verdict == AGREES:
-            verdict = MENTIONS
-            result = (
-                "the same value, but the sentence states no period: only the text's opening "
-                "does, not enough to agree"
-            )
-        elif from_lead:
-            result += " (the period is the text's opening's: the sentence states none)"
-        if conversion.note:
-            source_part += f" ({conversion.note})"
-        comparison = f"{source_part}; {claim_part}: {result}"
-    else:
-        comparison = f"{source_part}; {claim_part}: {reason}"
-    found = {
-        "type": "figure",
-        "raw": figure.raw,
-        "value": figure.value,
-        "amount": figure.amount,
-        "qualifier": figure.qualifier,
-        "unit": figure.unit,
-        "scale": figure.scale,
-        "date": _date_json(date),
-        "period_relation": relation,
-        "direction": reading.direction,
-        "change": reading.change,
-        "not_compared": reason,
-        "arithmetic": arithmetic,
-        "source_date": facts.source_date.isoformat() if facts.source_date else None,
-        "source_date_basis": facts.source_date_basis,
-        "searched": facts.searched_note,
-    }
+    agreed_from_lead = from_lead and verdict == AGREES
+    if agreed_from_lead:
+        verdict = MENTIONS
+
+    def describe() -> tuple[str, dict[str, Any]]:
+        said = _figure_display(value, figure.scale, figure.unit, figure.qualifier)
+        claimed_text = _figure_display(
+            claimed.value.normalize(), claimed.scale, claimed.unit, claimed.qualifier
+        )
+        raw = " ".join(figure.raw.split())
+        source_part = (
+            f"source says {said}" if raw == said else f"source says {_quote(raw)} ({said})"
+        )
+        if date is not None:
+            source_part += f", for {_date_display(date.start, date.end, date.precision)}"
+            if date.source == "relative" and facts.source_date is not None:
+                relative = " ".join(date.raw.split())
+                source_part += f" (\u201c{relative}\u201d read from {facts.source_date:%-d %B %Y})"
+        claim_part = f"claim says {claimed_text}"
+        if period is not None and relation != "equal":
+            claim_part += f", for {_date_display(*period, claimed.precision)}"  # type: ignore[misc]
+        arithmetic: dict[str, Any] = {}
+        if reason:
+            comparison = f"{source_part}; {claim_part}: {reason}"
+        else:
+            assert conversion is not None
+            found_range = figure_range(conversion.amount, figure.qualifier, step)
+            claim_range = figure_range(claimed.amount, claimed.qualifier, claimed.step)
+            arithmetic = {
+                "source_amount": str(conversion.amount.normalize()),
+                "claim_amount": str(claimed.amount.normalize()),
+                "conversion": conversion.note,
+                "source_interval": _interval_text(found_range),
+                "claim_interval": _interval_text(claim_range),
+                "tolerance": _tolerance_text(claimed.qualifier, claimed.step),
+            }
+            outcome = {
+                AGREES: "agrees",
+                DISAGREES: "disagrees",
+                MENTIONS: "consistent, not conclusive",
+            }
+            result = outcome[verdict]
+            if opposite:
+                result = (
+                    f"disagrees: the source says {reading.direction}, the claim {claimed.direction}"
+                )
+            if agreed_from_lead:
+                result = (
+                    "the same value, but the sentence states no period: only the text's "
+                    "opening does, not enough to agree"
+                )
+            elif from_lead:
+                result += " (the period is the text's opening's: the sentence states none)"
+            if conversion.note:
+                source_part += f" ({conversion.note})"
+            comparison = f"{source_part}; {claim_part}: {result}"
+        found = {
+            "type": "figure",
+            "raw": figure.raw,
+            "value": figure.value,
+            "amount": figure.amount,
+            "qualifier": figure.qualifier,
+            "unit": figure.unit,
+            "scale": figure.scale,
+            "date": _date_json(date),
+            "period_relation": relation,
+            "direction": reading.direction,
+            "change": reading.change,
+            "not_compared": reason,
+            "arithmetic": arithmetic,
+            "source_date": facts.source_date.isoformat() if facts.source_date else None,
+            "source_date_basis": facts.source_date_basis,
+            "searched": facts.searched_note,
+        }
+        return comparison[:500], found
+
     return _Candidate(
         verdict,
         _score(verdict, relation, inherited, shared, wanted),
         (figure.span.start, figure.span.end),
-        comparison[:500],
-        found,
+        describe,
     )
 
 
@@ -1198,13 +1239,11 @@ def _strong_topic(shared: int, wanted: int) -> bool:
 
 
 def _date_candidate(
-    claim: ClaimFacts, date: DateRef, shared: int, wanted: int, event: bool
+    claim: ClaimFacts, date: DateRef, shared: int, wanted: int, event: bool, basis: str
 ) -> _Candidate | None:
     """A date in the passage against the claim's period; event claims can agree or disagree."""
     period = (claim.period_start, claim.period_end)
     relation = _relation((date.start, date.end), period)  # type: ignore[arg-type]
-    said = _date_display(date.start, date.end, date.precision)
-    claimed = _date_display(claim.period_start, claim.period_end, claim.precision)  # type: ignore[arg-type]
     verdict: str | None = None
     if event and _strong_topic(shared, wanted):
         if relation in ("equal", "within"):
@@ -1215,17 +1254,30 @@ def _date_candidate(
         if relation == "disjoint" or shared == 0:
             return None
         verdict = MENTIONS
-    outcome = {AGREES: "agrees", DISAGREES: "disagrees", MENTIONS: "mentions the period"}
-    raw = " ".join(date.raw.split())
-    source_part = f"source says {said}" if raw == said else f"source says {_quote(raw)} ({said})"
-    comparison = f"{source_part}; claim says {claimed}: {outcome[verdict]}"
-    found = {"type": "date", "date": _date_json(date), "period_relation": relation}
+    decided = verdict
+
+    def describe() -> tuple[str, dict[str, Any]]:
+        said = _date_display(date.start, date.end, date.precision)
+        claimed = _date_display(claim.period_start, claim.period_end, claim.precision)  # type: ignore[arg-type]
+        outcome = {AGREES: "agrees", DISAGREES: "disagrees", MENTIONS: "mentions the period"}
+        raw = " ".join(date.raw.split())
+        source_part = (
+            f"source says {said}" if raw == said else f"source says {_quote(raw)} ({said})"
+        )
+        comparison = f"{source_part}; claim says {claimed}: {outcome[decided]}"
+        found = {
+            "type": "date",
+            "date": _date_json(date),
+            "period_relation": relation,
+            "source_date_basis": basis,
+        }
+        return comparison, found
+
     return _Candidate(
         verdict,
         _score(verdict, relation, False, shared, wanted),
         (date.span.start, date.span.end),
-        comparison,
-        found,
+        describe,
     )
 
 
@@ -1255,10 +1307,28 @@ def _sentence_candidates(
     if found_figure:
         return
     for date in dates:
-        candidate = _date_candidate(claim, date, shared, wanted, event=not claim.has_figure)
+        candidate = _date_candidate(
+            claim, date, shared, wanted, not claim.has_figure, facts.source_date_basis
+        )
         if candidate is not None:
-            candidate.found["source_date_basis"] = facts.source_date_basis
             yield candidate
+
+
+def _candidate_sentences(claim: ClaimFacts, facts: TextFacts, words: frozenset[str]) -> list[int]:
+    """The sentences that can bear on the claim, from the text's indexes: those with a figure
+    in a unit that fits one of the claim's (or a bare number, which may take one), and, when
+    the claim has a period, those with a date that share a word with it."""
+    wanted: set[int] = set()
+    for (kind, unit), where in facts.unit_index().items():
+        if (kind == "quantity" and not unit) or any(
+            _unit_fits(claimed, kind, unit) for claimed in claim.figures
+        ):
+            wanted.update(where)
+    if claim.has_period:
+        counts = facts.word_index()
+        sharing = {i for word in words for i in counts.get(word, ())}
+        wanted.update(i for i in sharing if facts.sentences[i].dates)
+    return sorted(wanted)
 
 
 def match_claim(claim: ClaimFacts, facts: TextFacts, *, limit: int = MAX_MATCHES) -> list[Match]:
@@ -1267,7 +1337,8 @@ def match_claim(claim: ClaimFacts, facts: TextFacts, *, limit: int = MAX_MATCHES
         return []
     words = frozenset(canonical(w) for w in content_words(claim.text))
     best: list[tuple[_Candidate, SentenceFacts]] = []
-    for index, sentence in enumerate(facts.sentences):
+    for index in _candidate_sentences(claim, facts, words):
+        sentence = facts.sentences[index]
         top = max(
             _sentence_candidates(claim, facts, index, words),
             key=lambda c: c.score,
@@ -1279,6 +1350,7 @@ def match_claim(claim: ClaimFacts, facts: TextFacts, *, limit: int = MAX_MATCHES
     matches = []
     for candidate, sentence in best[:limit]:
         start, end = sentence.start, sentence.end
+        comparison, found = candidate.describe()
         matches.append(
             Match(
                 passage_start=start,
@@ -1288,8 +1360,8 @@ def match_claim(claim: ClaimFacts, facts: TextFacts, *, limit: int = MAX_MATCHES
                 figure_end=candidate.span[1] - start,
                 verdict=candidate.verdict,
                 score=candidate.score,
-                comparison=candidate.comparison,
-                found=candidate.found,
+                comparison=comparison,
+                found=found,
             )
         )
     return matches
