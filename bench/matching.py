@@ -22,7 +22,19 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from sources.matching import ClaimFacts, analyse_text, match_claim  # noqa: E402
 from sources.quantities import table  # noqa: E402
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+]
 SENTENCES = [
     "Lakeland's port handled {n:,} containers in {month} {year}, the harbour board said.",
     "Coffee exports rose {p}% to {t:,} tonnes in {year} from the year before.",

@@ -797,7 +797,10 @@ def _date_display(start: dt.date, end: dt.date, precision: str) -> str:
 
 
 def _nearest_date(
-    sentence: SentenceFacts, figure: Figure, baseline: bool = False
+    sentence: SentenceFacts,
+    figure: Figure,
+    baseline: bool = False,
+    change_in: str = "",
 ) -> tuple[DateRef | None, bool]:
     """The period a figure is about: the nearest reference date in its sentence (a baseline
     such as "from the previous year" is a comparison point, not the figure's period), else the
@@ -810,6 +813,15 @@ def _nearest_date(
         if after:
             return after[0], False
     references = [d for d in sentence.dates if d.role == "reference"]
+    if change_in:
+        # "1% higher than the $390 of the same months of 2022": after the comparison word,
+        # a date is the change's baseline, not its period.
+        references = [
+            d
+            for d in references
+            if d.span.start < figure.span.end
+            or not _COMPARED_RE.search(change_in, figure.span.end, d.span.start)
+        ]
     if not references:
         return sentence.inherited, sentence.inherited is not None
 
@@ -850,6 +862,9 @@ def _narrowed(sentence: SentenceFacts, date: DateRef) -> DateRef:
     last = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
     raw = f"{' '.join(month.raw.split())} \u2026 {date.raw}"
     return DateRef(first, last, "month", raw, date.span, date.role, date.source)
+
+
+_COMPARED_RE = re.compile(r"\b(?:than|from|compared|versus|against|over|on\s+the)\b")
 
 
 def _baseline_after(sentence: SentenceFacts, figure: Figure) -> DateRef | None:
@@ -952,14 +967,21 @@ def _bare_unit(claimed: ClaimFigureFacts, facts: TextFacts, index: int, figure: 
     """The unit a bare number ("rose to 13.01 million", no noun after it) takes from its
     sentence: another figure's counted noun there, else the claim's when the sentence names
     what the claim counts ("Japanese nationals ... 13.01 million" for a claim about people)."""
-    if figure.kind != "quantity" or figure.unit:
+    if figure.kind != "quantity":
+        return figure.unit
+    noun = claimed.unit.split("_")[0]
+    if figure.unit and figure.unit != claimed.unit and noun and claimed.kind == "quantity":
+        # "334,000 asylum applications": the counted noun is the last of the compound.
+        after = facts.text[figure.span.end : figure.span.end + len(noun) + 4].lower()
+        if re.match(rf"\s+(?:{re.escape(noun)}|{re.escape(_plural(noun))})\b", after):
+            return claimed.unit
+    if figure.unit:
         return figure.unit
     sentence = facts.sentences[index]
     nouns = [f.unit for f in sentence.figures if f.kind == "quantity" and f.unit]
     if nouns:
         return nouns[0]
     words = facts.words(index)
-    noun = claimed.unit.split("_")[0]
     wanted = content_words(f"{noun} {_plural(noun)}")
     if dimension(claimed.unit) == "people":
         wanted = wanted | _PEOPLE_STEMS
@@ -1073,7 +1095,8 @@ def _figure_candidate(
         return None
     period = (claimed.period_start, claimed.period_end) if claimed.has_period else None
     reading = facts.reading(index, figure)
-    date, inherited = _nearest_date(sentence, figure, reading.baseline)
+    change_in = facts.text if reading.change == "change" else ""
+    date, inherited = _nearest_date(sentence, figure, reading.baseline, change_in)
     if date is not None and not inherited:
         date = _narrowed(sentence, date)
     from_lead = False

@@ -263,3 +263,19 @@ def test_a_long_source_says_which_part_was_searched():
     assert match_claim(facts, read) == [] or all(
         m.verdict != AGREES for m in match_claim(facts, read)
     )
+
+
+def test_a_compound_noun_counts_its_last_word():
+    facts = claim("Lakeland received 52,000 visa applications in 2021.", "52000", "application")
+    found = matched(facts, "Lakeland's 61,000 visa applications in 2021 set a record.")
+    assert found[0].verdict == DISAGREES
+    assert "61,000" in found[0].comparison
+
+
+def test_the_date_after_than_is_a_changes_baseline_not_its_period():
+    facts = claim("Lakeland's average fare rose 4% in 2021.", "4", "percent")
+    found = matched(
+        facts,
+        "In 2022 Lakeland's average fare was $3.10, 4% higher than the $2.98 of 2021.",
+    )
+    assert all(m.verdict != AGREES for m in found)
