@@ -57,14 +57,18 @@ __all__ = [
     "DISAGREES",
     "MENTIONS",
     "ClaimFacts",
+    "ClaimFigureFacts",
     "Match",
     "Range",
     "TextFacts",
     "analyse_text",
+    "claim_figure",
     "compare_amounts",
+    "concept_words",
     "content_words",
     "figure_range",
     "match_claim",
+    "source_date",
 ]
 
 AGREES, DISAGREES, MENTIONS = "agrees", "disagrees", "mentions"
@@ -1149,6 +1153,16 @@ def _figure_candidate(
             figure.qualifier,
             step,
         )
+        ranged = _ranges(claimed, figure, conversion.amount, conversion.factor, step)
+        if ranged is not None:
+            claimed_range, found_range = ranged
+            verdict = (
+                AGREES
+                if claimed_range.contains(found_range)
+                else MENTIONS
+                if claimed_range.meets(found_range)
+                else DISAGREES
+            )
         opposite = {reading.direction, claimed.direction} == {"up", "down"}
         if opposite:
             verdict = DISAGREES
@@ -1233,6 +1247,31 @@ def _figure_candidate(
         _score(verdict, relation, inherited, shared, wanted),
         (figure.span.start, figure.span.end),
         describe,
+    )
+
+
+def _ranges(
+    claimed: ClaimFigureFacts, figure: Figure, amount: Decimal, factor: Decimal, step: Decimal
+) -> tuple[Range, Range] | None:
+    """The claim's and the source's ranges when either states one ("30 to 35 hours",
+    the figure contract's value_high/amount_high), each widened by its rounding."""
+    high = getattr(figure, "amount_high", "") or ""
+    if not high and claimed.high is None:
+        return None
+    try:
+        found_high = Decimal(high) * factor if high else amount
+    except InvalidOperation:
+        return None
+    claim_low = claimed.amount
+    claim_high = (
+        claimed.high * _SCALES.get(claimed.scale, Decimal(1))
+        if claimed.high is not None
+        else claim_low
+    )
+    half, claim_half = step / 2, claimed.step / 2
+    return (
+        Range(claim_low - claim_half, claim_high + claim_half, hi_open=True),
+        Range(amount - half, found_high + half, hi_open=True),
     )
 
 

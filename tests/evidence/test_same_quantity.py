@@ -8,7 +8,15 @@ from decimal import Decimal
 
 import pytest
 
-from sources.matching import AGREES, DISAGREES, MENTIONS, ClaimFacts, analyse_text, match_claim
+from sources.matching import (
+    AGREES,
+    DISAGREES,
+    MENTIONS,
+    ClaimFacts,
+    analyse_text,
+    claim_figure,
+    match_claim,
+)
 
 YEAR_2021 = (dt.date(2021, 1, 1), dt.date(2021, 12, 31), "year")
 MAY_2022 = (dt.date(2022, 5, 1), dt.date(2022, 5, 31), "month")
@@ -279,3 +287,20 @@ def test_the_date_after_than_is_a_changes_baseline_not_its_period():
         "In 2022 Lakeland's average fare was $3.10, 4% higher than the $2.98 of 2021.",
     )
     assert all(m.verdict != AGREES for m in found)
+
+
+def test_a_claimed_range_agrees_with_a_figure_inside_it_and_disagrees_outside():
+    inside = claim("Lakeland's nurses work 30 to 35 hours a week.", "30", "hour", period=None)
+    inside = ClaimFacts(
+        text=inside.text,
+        value=inside.value,
+        unit="hour",
+        figures=(claim_figure(inside.text, value=Decimal(30), high=Decimal(35), unit="hour"),),
+    )
+    assert (
+        matched(inside, "Lakeland's nurses work 32 hours in a typical week.")[0].verdict == AGREES
+    )
+    assert (
+        matched(inside, "Lakeland's nurses work 41 hours in a typical week.")[0].verdict
+        == DISAGREES
+    )
