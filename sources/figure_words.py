@@ -154,7 +154,7 @@ def read_figure(
     tokens_near = _TOKEN.findall(near)
     tokens_after = _TOKEN.findall(clause_after)
     extracted = getattr(figure, "direction", None)
-    if extracted in ("up", "down") or getattr(figure, "concept_words", ()):
+    if extracted in ("up", "down") or bool(getattr(figure, "concept_words", None)):
         direction = extracted or "none"
         change = getattr(figure, "change", "level") or "level"
     else:

@@ -318,8 +318,8 @@ def claim_figure(
             lead_in = re.search(
                 r"(?:fiscal|financial|calendar)(?:\s+year)?\s+$", text[start : d.span.start]
             )
-            first = start + lead_in.start() if lead_in else d.span.start
-            dated[first : d.span.end] = " " * (d.span.end - first)
+            cut = start + lead_in.start() if lead_in else d.span.start
+            dated[cut : d.span.end] = " " * (d.span.end - cut)
         words = concept_words("".join(dated), unit)
     tokens = _WORD_RE.findall(text)
     names = frozenset(
@@ -846,10 +846,38 @@ _BARE_MONTH_RE = re.compile(
 )
 
 
-def _narrowed(sentence: SentenceFacts, date: DateRef) -> DateRef:
+_MONTH_COUNT = {
+    w: i
+    for i, w in enumerate(
+        ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven"],
+        start=1,
+    )
+}
+_FIRST_MONTHS_RE = re.compile(
+    r"\b(?:first|opening)\s+(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven)"
+    r"\s+months\s+of\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _narrowed(sentence: SentenceFacts, date: DateRef, text: str = "") -> DateRef:
     """ "In January of last year, X, versus Y this year": a sentence that names a month without
-    its year and sets figures against "last year" and "this year" means that month of each."""
-    if date.precision != "year" or date.source != "relative" or date.start.year != date.end.year:
+    its year and sets figures against "last year" and "this year" means that month of each;
+    "the first 11 months of this year" is January to November of it."""
+    if date.precision != "year" or date.start.year != date.end.year:
+        return date
+    if text:
+        first = _FIRST_MONTHS_RE.search(text[max(0, date.span.start - 40) : date.span.start])
+        if first is not None:
+            count = first.group(1).lower()
+            months = int(count) if count.isdigit() else _MONTH_COUNT[count]
+            if 1 <= months <= 11:
+                end = dt.date(date.start.year, months, 1)
+                end = (end.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+                raw = f"{first.group(0)}{date.raw}"
+                last = end - dt.timedelta(days=1)
+                return DateRef(date.start, last, "month", raw, date.span, date.role, date.source)
+    if date.source != "relative":
         return date
     month = next(
         (
@@ -861,11 +889,11 @@ def _narrowed(sentence: SentenceFacts, date: DateRef) -> DateRef:
     )
     if month is None:
         return date
-    first = month.start.replace(year=date.start.year)
+    opening = month.start.replace(year=date.start.year)
     last = month.end.replace(year=date.start.year, day=1)
     last = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
     raw = f"{' '.join(month.raw.split())} \u2026 {date.raw}"
-    return DateRef(first, last, "month", raw, date.span, date.role, date.source)
+    return DateRef(opening, last, "month", raw, date.span, date.role, date.source)
 
 
 _COMPARED_RE = re.compile(r"\b(?:than|from|compared|versus|against|over|on\s+the)\b")
@@ -1102,7 +1130,7 @@ def _figure_candidate(
     change_in = facts.text if reading.change == "change" else ""
     date, inherited = _nearest_date(sentence, figure, reading.baseline, change_in)
     if date is not None and not inherited:
-        date = _narrowed(sentence, date)
+        date = _narrowed(sentence, date, facts.text)
     from_lead = False
     if date is None and facts.lead_period is not None:
         date, inherited, from_lead = facts.lead_period, True, True
@@ -1186,7 +1214,7 @@ def _figure_candidate(
                 source_part += f" (\u201c{relative}\u201d read from {facts.source_date:%-d %B %Y})"
         claim_part = f"claim says {claimed_text}"
         if period is not None and relation != "equal":
-            claim_part += f", for {_date_display(*period, claimed.precision)}"  # type: ignore[misc]
+            claim_part += f", for {_date_display(*period, claimed.precision)}"  # type: ignore[arg-type]
         arithmetic: dict[str, Any] = {}
         if reason:
             comparison = f"{source_part}; {claim_part}: {reason}"

@@ -80,7 +80,7 @@ def table() -> dict[str, tuple[str, Decimal]]:
     """unit name -> (dimension, factor to the dimension's base unit), built from pint once."""
     import pint  # imported here: loading the registry costs about 0.4 s, paid once, on first use
 
-    registry = pint.UnitRegistry()
+    registry: pint.UnitRegistry = pint.UnitRegistry()
     out: dict[str, tuple[str, Decimal]] = {}
     for name, expression in _PINT_NAMES.items():
         quantity = registry.parse_expression(expression).to_base_units()

@@ -304,3 +304,18 @@ def test_a_claimed_range_agrees_with_a_figure_inside_it_and_disagrees_outside():
         matched(inside, "Lakeland's nurses work 41 hours in a typical week.")[0].verdict
         == DISAGREES
     )
+
+
+def test_the_first_months_of_a_year_are_that_span_not_the_year():
+    facts = claim(
+        "Lakeland welcomed 4.1 million tourists in January-October 2021.",
+        "4.1",
+        "person",
+        period=(dt.date(2021, 1, 1), dt.date(2021, 10, 31), "month"),
+        scale="million",
+    )
+    found = matched(
+        facts, "Lakeland welcomed 4.1 million tourists in the first ten months of 2021."
+    )
+    assert found[0].verdict == AGREES
+    assert "January 2021 – October 2021" in found[0].comparison
