@@ -471,9 +471,8 @@ class TextFacts:
         """The previous sentence's words, for a sentence that opens by pointing back to it
         ("The figure is a 7% rise ...")."""
         sentence = self.sentences[index]
-        if index == 0 or self.sentences[index - 1].paragraph != sentence.paragraph:
-            return frozenset()
-        if not _ANAPHORA_RE.match(self.text, sentence.start):
+        # Across a paragraph break too: news sites often make each sentence a paragraph.
+        if index == 0 or not _ANAPHORA_RE.match(self.text, sentence.start):
             return frozenset()
         return self.words(index - 1)
 
