@@ -10,6 +10,7 @@ the issue's budget is 0.5 s for the ten claims, text reading included.
 from __future__ import annotations
 
 import argparse
+import calendar
 import datetime as dt
 import os
 import statistics
@@ -22,19 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from sources.matching import ClaimFacts, analyse_text, match_claim  # noqa: E402
 from sources.quantities import table  # noqa: E402
 
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-]
+MONTHS = list(calendar.month_name)[1:12]
 SENTENCES = [
     "Lakeland's port handled {n:,} containers in {month} {year}, the harbour board said.",
     "Coffee exports rose {p}% to {t:,} tonnes in {year} from the year before.",

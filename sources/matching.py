@@ -129,6 +129,14 @@ _LINK = frozenset(_LINK_VERBS.split())
 # Claims and texts ------------------------------------------------------------------------------
 
 
+def _kind_of(unit: str) -> str:
+    if unit in _PERCENT_UNITS:
+        return "percentage"
+    if is_currency(unit):
+        return "money"
+    return "quantity"
+
+
 @dataclass(frozen=True, slots=True)
 class ClaimFigureFacts:
     """One figure of a claim, with what it counts and the period it is about."""
@@ -154,11 +162,7 @@ class ClaimFigureFacts:
 
     @property
     def kind(self) -> str:
-        if self.unit in _PERCENT_UNITS:
-            return "percentage"
-        if is_currency(self.unit):
-            return "money"
-        return "quantity"
+        return _kind_of(self.unit)
 
     @property
     def amount(self) -> Decimal:
@@ -166,6 +170,7 @@ class ClaimFigureFacts:
 
     @property
     def step(self) -> Decimal:
+        """The figure's stated precision, scale applied: 114 billion -> 1 billion."""
         return _step(self.value.normalize()) * _SCALES.get(self.scale, Decimal(1))
 
     @property
@@ -235,22 +240,17 @@ class ClaimFacts:
 
     @property
     def kind(self) -> str:
-        if self.unit in _PERCENT_UNITS:
-            return "percentage"
-        if is_currency(self.unit):
-            return "money"
-        return "quantity"
+        return _kind_of(self.unit)
 
     @property
     def amount(self) -> Decimal:
-        assert self.value is not None
-        return self.value * _SCALES.get(self.scale, Decimal(1))
+        """The main figure's amount (scale applied)."""
+        return self.figures[0].amount
 
     @property
     def step(self) -> Decimal:
-        """The claim's stated precision, scale applied: 114 billion -> 1 billion."""
-        assert self.value is not None
-        return _step(self.value.normalize()) * _SCALES.get(self.scale, Decimal(1))
+        """The main figure's stated precision, scale applied."""
+        return self.figures[0].step
 
 
 def concept_words(text: str, unit: str = "") -> frozenset[str]:

@@ -35,6 +35,15 @@ def claim(text: str, value: str, unit: str, period=YEAR_2021, **fields) -> Claim
     )
 
 
+def steel() -> ClaimFacts:
+    return claim(
+        "Lakeland's mills produced 2.4 million tonnes of steel in 2021.",
+        "2.4",
+        "tonne",
+        scale="million",
+    )
+
+
 def matched(facts: ClaimFacts, *paragraphs: str, **read):
     text = "\n\n".join(paragraphs)
     return match_claim(facts, analyse_text(text, **read))
@@ -76,12 +85,7 @@ def test_a_subgroup_with_the_claims_number_does_not_agree():
 
 
 def test_a_source_figure_with_no_stated_period_is_never_agrees():
-    facts = claim(
-        "Lakeland's mills produced 2.4 million tonnes of steel in 2021.",
-        "2.4",
-        "tonne",
-        scale="million",
-    )
+    facts = steel()
     found = matched(
         facts,
         "Lakeland's steel mills produced 2.4 million tonnes of steel, the industry group said.",
@@ -91,12 +95,7 @@ def test_a_source_figure_with_no_stated_period_is_never_agrees():
 
 
 def test_a_relative_date_is_read_against_the_source_date():
-    facts = claim(
-        "Lakeland's mills produced 2.4 million tonnes of steel in 2021.",
-        "2.4",
-        "tonne",
-        scale="million",
-    )
+    facts = steel()
     text = "Lakeland's steel mills produced 2.4 million tonnes of steel last year, the group said."
     dated = match_claim(facts, analyse_text(text, published=dt.date(2022, 3, 9)))
     assert dated[0].verdict == AGREES
@@ -108,12 +107,7 @@ def test_a_relative_date_is_read_against_the_source_date():
 
 
 def test_a_date_line_at_the_top_dates_the_source():
-    facts = claim(
-        "Lakeland's mills produced 2.4 million tonnes of steel in 2021.",
-        "2.4",
-        "tonne",
-        scale="million",
-    )
+    facts = steel()
     found = matched(
         facts,
         "Steel output holds steady",
@@ -242,12 +236,7 @@ def test_the_same_quantity_for_the_same_month_agrees_and_shows_the_arithmetic():
     ],
 )
 def test_the_card_says_where_the_source_date_came_from(published, basis):
-    facts = claim(
-        "Lakeland's mills produced 2.4 million tonnes of steel in 2021.",
-        "2.4",
-        "tonne",
-        scale="million",
-    )
+    facts = steel()
     text = (
         "Figures released in February 2022 cover the whole of 2021.\n\n"
         "Lakeland's steel mills produced 2.4 million tonnes of steel last year."
@@ -257,12 +246,7 @@ def test_the_card_says_where_the_source_date_came_from(published, basis):
 
 
 def test_a_long_source_says_which_part_was_searched():
-    facts = claim(
-        "Lakeland's mills produced 2.4 million tonnes of steel in 2021.",
-        "2.4",
-        "tonne",
-        scale="million",
-    )
+    facts = steel()
     filler = "Nothing of note happened in the harbour that week.\n" * 400
     text = filler + "In 2021 Lakeland's steel mills produced 2.4 million tonnes of steel.\n"
     read = analyse_text(text, limit=len(filler) // 2)
