@@ -16,7 +16,7 @@ from django.conf import settings
 
 from claims.models import SCALE_FACTORS, Claim, Rating, VerdictVersion
 from claims.services.figures import FIGURE_FIELDS, figure_values
-from sources.models import Capture, Evidence, Source
+from sources.models import Capture, Evidence, EvidenceSuggestion, Source
 
 CLAIM_ROW_FIELDS = (
     "id",
@@ -208,6 +208,34 @@ def source_brief(source: Source) -> dict[str, Any]:
         "title": source.title,
         "domain": source.domain,
         "kind": source.kind,
+    }
+
+
+def suggestion_item(suggestion: EvidenceSuggestion) -> dict[str, Any]:
+    """A suggested passage with its comparison, as the claim page's card shows it."""
+    found = suggestion.found or {}
+    _before, figure, _after = suggestion.passage_parts
+    return {
+        "id": suggestion.pk,
+        "verdict": suggestion.verdict,
+        "compared": suggestion.is_comparison,
+        "score": suggestion.score,
+        "status": suggestion.status,
+        "comparison": suggestion.comparison,
+        "not_compared": found.get("not_compared", ""),
+        "arithmetic": found.get("arithmetic") or {},
+        "source_date": found.get("source_date"),
+        "source_date_basis": found.get("source_date_basis", ""),
+        "searched": found.get("searched", ""),
+        "found": found,
+        "passage": {
+            "start": suggestion.passage_start,
+            "end": suggestion.passage_end,
+            "text": suggestion.passage_text,
+            "capture": suggestion.capture_id,
+        },
+        "figure": {"start": suggestion.figure_start, "end": suggestion.figure_end, "text": figure},
+        "source": source_brief(suggestion.capture.source),
     }
 
 

@@ -19,7 +19,13 @@ from claims.models import (
     Qualifier,
     Scale,
 )
-from sources.models import CaptureState, Relation, SourceKind
+from sources.models import (
+    CaptureState,
+    Relation,
+    SourceKind,
+    SuggestionStatus,
+    SuggestionVerdict,
+)
 
 ACTIONS = (
     "start_research",
@@ -348,6 +354,53 @@ class SourceLink(serializers.Serializer):
     url = serializers.CharField(max_length=2000)
     relation = serializers.ChoiceField(choices=Relation.choices, default=Relation.CITED)
     note = serializers.CharField(required=False, default="", allow_blank=True, max_length=10000)
+
+
+class SourceUpload(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="An HTML, PDF or plain-text file: archived, hashed and matched like a capture."
+    )
+    title = serializers.CharField(required=False, default="", allow_blank=True, max_length=500)
+    relation = serializers.ChoiceField(choices=Relation.choices, default=Relation.CITED)
+
+
+# Evidence suggestions --------------------------------------------------------------------------
+
+
+class SuggestionFigure(serializers.Serializer):
+    start = serializers.IntegerField(help_text="Offset in the passage text of the figure.")
+    end = serializers.IntegerField()
+    text = serializers.CharField(allow_blank=True)
+
+
+class SuggestionItem(serializers.Serializer):
+    id = serializers.IntegerField()
+    verdict = serializers.ChoiceField(choices=SuggestionVerdict.choices)
+    compared = serializers.BooleanField(
+        help_text="True for agrees/disagrees (a figure was compared); a mention compared nothing."
+    )
+    score = serializers.FloatField(
+        help_text="0-1: the verdict, then how well the periods and the claim's words match."
+    )
+    status = serializers.ChoiceField(choices=SuggestionStatus.choices)
+    comparison = serializers.CharField(help_text="What was compared, as the page shows it.")
+    not_compared = serializers.CharField(
+        allow_blank=True, help_text="Why the figure was not compared (empty when it was)."
+    )
+    arithmetic = serializers.DictField(
+        help_text="Figures as read: amounts, intervals, tolerance, unit conversion."
+    )
+    source_date = serializers.DateField(
+        allow_null=True, help_text="The day the source's relative dates were read against."
+    )
+    source_date_basis = serializers.CharField(allow_blank=True)
+    searched = serializers.CharField(
+        allow_blank=True, help_text="Which part of a long source was searched, when not all."
+    )
+    found = serializers.DictField(help_text="Everything the matcher read at the figure.")
+    passage = Passage()
+    figure = SuggestionFigure()
+    source = SourceBrief()
 
 
 # Ratings and verdicts --------------------------------------------------------------------------

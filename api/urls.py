@@ -32,6 +32,11 @@ v1 = [
         views.ClaimSourceRetractView.as_view(),
         name="claim-source-retract",
     ),
+    path(
+        "claims/<int:pk>/suggestions/",
+        views.ClaimSuggestionsView.as_view(),
+        name="claim-suggestions",
+    ),
     path("claims/<int:pk>/claimreview/", views.ClaimReviewView.as_view(), name="claim-claimreview"),
     path("claimreview/", views.ClaimReviewFeed.as_view(), name="claimreview-list"),
     path("rating-scale/", views.RatingScaleView.as_view(), name="rating-scale"),

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.views import APIView
 
 from api import representations as rep
@@ -46,6 +47,8 @@ from api.serializers import (
     RatingSubmit,
     SourceLink,
     SourceRetract,
+    SourceUpload,
+    SuggestionItem,
     Transition,
     TransitionResult,
     VerdictItem,
@@ -56,8 +59,8 @@ from claims.selectors import claim_actions_for, claims_visible_to, ratings_visib
 from factcheck.errors import DomainError
 from factcheck.roles import is_fact_checker
 from sources.models import Evidence
-from sources.selectors import evidence_for_claim, evidence_public
-from sources.services import source_link
+from sources.selectors import evidence_for_claim, evidence_public, evidence_suggestions_for_claim
+from sources.services import source_link, source_upload
 
 CLAIM_ORDERINGS = orderings("-updated_at", "updated_at", "-created_at", "created_at", "-id", "id")
 CLAIMREVIEW_ORDERINGS = orderings("-published_at", "published_at", "-id", "id")
@@ -400,20 +403,38 @@ class ClaimVerdictsView(APIView):
 
 class ClaimSourcesView(APIView):
     permission_classes = [IsDeskMember]
+    parser_classes = [JSONParser, MultiPartParser]
 
     @extend_schema(
         operation_id="claims_sources_link",
-        summary="Link a source to a claim (desk)",
-        description="Runs sources.services.source_link: the URL is normalised, its source "
-        "reused, and a capture queued unless one exists.",
-        request=SourceLink,
+        summary="Link a source to a claim, or upload one (desk)",
+        description="JSON: runs sources.services.source_link (the URL is normalised, its source "
+        "reused, and a capture queued unless one exists). multipart/form-data with `file`: runs "
+        "sources.services.source_upload (the file is archived, hashed, its text extracted and "
+        "matched against the claim, as an upload on the claim page is).",
+        request={"application/json": SourceLink, "multipart/form-data": SourceUpload},
         responses={201: EvidenceItem, **errors(400, 403, 404)},
     )
     def post(self, request: Any, pk: int) -> Any:
         claim = _visible_claim(request, pk)
-        data = SourceLink(data=request.data)
-        data.is_valid(raise_exception=True)
-        evidence = source_link(actor=request.user, claim=claim, **data.validated_data)
+        if (request.content_type or "").startswith("multipart/"):
+            upload = SourceUpload(data=request.data)
+            upload.is_valid(raise_exception=True)
+            values = upload.validated_data
+            sent = values["file"]
+            evidence = source_upload(
+                actor=request.user,
+                claim=claim,
+                upload=sent,
+                filename=sent.name or "upload",
+                content_type=sent.content_type,
+                relation=values["relation"],
+                title=values["title"],
+            )
+        else:
+            data = SourceLink(data=request.data)
+            data.is_valid(raise_exception=True)
+            evidence = source_link(actor=request.user, claim=claim, **data.validated_data)
         evidence = next(e for e in evidence_for_claim(claim.pk) if e.pk == evidence.pk)
         return json_response(rep.evidence_item(evidence), status=201)
 
@@ -442,6 +463,25 @@ class ClaimSourceRetractView(APIView):
         )
         evidence = next(e for e in evidence_for_claim(claim.pk) if e.pk == evidence_id)
         return json_response(rep.evidence_item(evidence))
+
+
+class ClaimSuggestionsView(APIView):
+    permission_classes = [IsDeskMember]
+
+    @extend_schema(
+        operation_id="claims_suggestions_list",
+        summary="Suggested evidence for a claim (desk)",
+        description="The passages the claim page shows (sources.selectors."
+        "evidence_suggestions_for_claim, open ones, best first, at most 20): comparisons "
+        "(agrees, disagrees) with their arithmetic, then mentions with why they were not "
+        "compared.",
+        responses={200: SuggestionItem(many=True), **errors(403, 404)},
+    )
+    def get(self, request: Any, pk: int) -> Any:
+        claim = _visible_claim(request, pk)
+        rows = evidence_suggestions_for_claim(claim.pk)
+        rows.sort(key=lambda s: not s.is_comparison)
+        return body_etag(request, json_response([rep.suggestion_item(s) for s in rows]))
 
 
 class ClaimReviewView(PolledView):

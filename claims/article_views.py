@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from claims import selectors, services
+from claims import consistency, selectors, services
 from claims.candidates import CandidateDraft, candidate_draft
 from claims.extraction import MAX_TEXT_CHARS
 from claims.figure_forms import WithFigures
@@ -211,6 +211,7 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
             },
             "facts": facts,
             "limits": LIMITS,
+            "consistency": consistency.flags(article.body, consistency.check_text(article.body)),
         },
         status=400 if request.method == "POST" else 200,
     )

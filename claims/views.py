@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from claims import selectors, services, workflow
+from claims import consistency, selectors, services, workflow
 from claims.figure_forms import WithFigures
 from claims.figure_text import figure_text
 from claims.models import (
@@ -751,9 +751,21 @@ def _claim_page(
             "next_form": claim_forms.get(next_action.form) if next_action else None,
             # Evidence matching: suggested passages, re-check alerts and earlier checks.
             **claim_evidence_panels(claim, user),
+            "consistency": _consistency_flags(claim),
             "prior_checks": prior_checks(claim, user=user),
         },
         status=status,
+    )
+
+
+def _consistency_flags(claim: Claim) -> list[dict[str, str]]:
+    """Figures of the claim's paragraph in its article that do not add up."""
+    article = claim.article
+    if article is None or not article.body or claim.span_start is None:
+        return []
+    body = article.body
+    return consistency.flags(
+        body, consistency.checks_around(body, claim.span_start, claim.span_end)
     )
 
 

@@ -315,6 +315,11 @@ class EvidenceSuggestion(TimeStamped):
         return RELATION_FOR_VERDICT[self.verdict]
 
     @property
+    def is_comparison(self) -> bool:
+        """Agrees or disagrees: a figure was compared (a mention compared nothing)."""
+        return self.verdict != SuggestionVerdict.MENTIONS
+
+    @property
     def relation_label(self) -> str:
         return Relation(self.relation).label
 

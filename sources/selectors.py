@@ -144,8 +144,10 @@ def claim_evidence_panels(claim: Any, user: Any = None) -> dict[str, Any]:
     """The context of the claim page's evidence includes (sources/_suggestions.html and
     sources/_recheck_alerts.html): suggestions, open re-check alerts, and whether this user may
     resolve those (editors)."""
+    rows = evidence_suggestions_for_claim(claim.pk)
     return {
-        "suggestions": evidence_suggestions_for_claim(claim.pk),
+        # Comparisons first, then mentions (each group best first): the card lists them so.
+        "suggestions": sorted(rows, key=lambda s: not s.is_comparison),
         "recheck_alerts": list(open_recheck_alerts(claim)),
         "recheck_can_resolve": is_editor(user),
     }

@@ -826,13 +826,26 @@ def _store_matches(claim: Any, capture: Capture, matches: list) -> MatchSummary:
     return summary
 
 
+def capture_text_facts(capture: Capture) -> TextFacts:
+    """A capture's text read for matching, its relative dates against the source's own date:
+    the page's published date when text extraction found one, else the text's date line or
+    latest date, else the capture's day (never an upload's: the day of an upload says nothing
+    of when the document was written)."""
+    published = getattr(capture, "published_date", None)
+    captured = None
+    if capture.source.kind != SourceKind.UPLOAD:
+        moment = capture.finished_at or capture.queued_at
+        captured = moment.date() if moment else None
+    return analyse_text(capture.text, published=published, captured=captured)
+
+
 def _match_and_store(
     claim: Any, capture: Capture, text_facts: TextFacts | None = None
 ) -> MatchSummary:
     facts = ClaimFacts.of(claim)
     matches = []
     if facts.matchable and capture.text:
-        matches = match_claim(facts, text_facts or analyse_text(capture.text))
+        matches = match_claim(facts, text_facts or capture_text_facts(capture))
     if (
         not matches
         and not EvidenceSuggestion.objects.filter(
@@ -887,7 +900,7 @@ def evidence_match_capture(*, capture_id: int) -> MatchSummary:
         text_facts: TextFacts | None = None
         for claim in claims.order_by("pk"):
             if text_facts is None and ClaimFacts.of(claim).matchable:
-                text_facts = analyse_text(capture.text)
+                text_facts = capture_text_facts(capture)
             summary += _match_and_store(claim, capture, text_facts)
     evidence_recheck_capture(capture_id=capture.pk)
     return summary

@@ -171,13 +171,12 @@ def test_a_figure_for_another_period_is_not_compared(make_claim, archive):
     assert suggestions_for(claim) == []
 
 
-def test_a_figure_without_a_date_is_compared_and_the_paragraph_date_carries_over(
-    make_claim, archive
-):
+def test_a_figure_without_a_date_takes_the_paragraph_date(make_claim, archive):
     claim = make_claim(**CONTAINERS)
     capture = archive(
         claim,
-        "Shipments by rail began in October 2023. In all, 1,400 containers crossed the border.",
+        "North Korea's munitions shipments to Russia by rail began in October 2023. "
+        "In all, 1,400 containers crossed the border.",
     )
     evidence_match_capture(capture_id=capture.pk)
     top = suggestions_for(claim)[0]

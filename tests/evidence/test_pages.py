@@ -3,6 +3,8 @@ and the archived text opened at a passage."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -154,3 +156,30 @@ def test_the_recheck_include_and_resolving_it(
     assert alert.resolved_by == editor and alert.resolution_note == "Checked."
     empty = render("sources/_recheck_alerts.html", claim_evidence_panels(claim, editor), rf, editor)
     assert empty.strip() == ""
+
+
+def test_mentions_sit_below_comparisons_and_never_offer_to_confirm_support(
+    make_claim, archive, client, fact_checker
+):
+    claim = make_claim(
+        "Lakeland's coffee exports rose to 41,000 tonnes in 2021.",
+        value="41000",
+        unit="tonne",
+        period=(dt.date(2021, 1, 1), dt.date(2021, 12, 31), "year"),
+    )
+    capture = archive(
+        claim,
+        "Lakeland's coffee exports reached 41,000 tonnes in 2021, the growers' board said.",
+        "Coffee imports into Lakeland came to 41,000 tonnes in 2021.",
+    )
+    evidence_match_capture(capture_id=capture.pk)
+    client.force_login(fact_checker)
+    page = client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
+    compared, mentions = page.split("Mentions: not compared", 1)
+    assert "Compared with the claim's figure" in compared
+    assert "Confirm: supports" in compared and "exports reached <mark" in compared
+    assert "Coffee imports" in mentions
+    assert "Confirm: supports" not in mentions
+    assert "Not compared:</strong> counts something else (import, not export)" in mentions
+    assert "read as 41,000 to 41,000" not in page  # an exact figure is its rounding interval
+    assert "read as 40,999.5 to 41,000.5 (exact, rounded to 1)" in compared
