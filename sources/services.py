@@ -29,6 +29,7 @@ from sources.matching import (
     ClaimFacts,
     TextFacts,
     analyse_text,
+    claim_figure,
     content_words,
     match_claim,
 )
@@ -839,10 +840,49 @@ def capture_text_facts(capture: Capture) -> TextFacts:
     return analyse_text(capture.text, published=published, captured=captured)
 
 
+def claim_facts(claim: Any) -> ClaimFacts:
+    """The matcher's view of a claim: every one of its figures (ClaimFigure rows, in order),
+    each about its own period where it states one, else the claim's.
+
+    A figure's direction is given to the matcher only when it is up or down: "none" is also
+    what a figure stored without one says, and the matcher then reads the claim's own words.
+    """
+    figures = []
+    for row in claim.figures.all():
+        if row.period_start is not None:
+            start, end, precision = (
+                row.period_start,
+                row.period_end or row.period_start,
+                (row.date_precision),
+            )
+        else:
+            start = claim.period_start
+            end = (claim.period_end or start) if start else None
+            precision = claim.date_precision or ""
+        given: dict[str, Any] = {}
+        if row.direction in ("up", "down"):
+            given["direction"] = row.direction
+        figures.append(
+            claim_figure(
+                claim.text or "",
+                value=row.value,
+                unit=row.unit,
+                qualifier=row.qualifier,
+                scale=row.scale,
+                high=row.value_high,
+                period_start=start,
+                period_end=end,
+                precision=precision,
+                **given,
+            )
+        )
+    return ClaimFacts.of(claim, figures=figures)
+
+
 def _match_and_store(
     claim: Any, capture: Capture, text_facts: TextFacts | None = None
 ) -> MatchSummary:
-    facts = ClaimFacts.of(claim)
+    facts = claim_facts(claim)
     matches = []
     if facts.matchable and capture.text:
         matches = match_claim(facts, text_facts or capture_text_facts(capture))
@@ -869,7 +909,8 @@ def evidence_match_claim(*, claim_id: int, source_id: int | None = None) -> Matc
     summary = MatchSummary()
     if claim is None:
         return summary
-    linked = Evidence.objects.filter(claim_id=claim_id)
+    # A retracted link is kept for the record; nothing is suggested from it.
+    linked = Evidence.objects.filter(claim_id=claim_id, retracted_at__isnull=True)
     if source_id is not None:
         linked = linked.filter(source_id=source_id)
     source_ids = list(linked.values_list("source_id", flat=True).distinct())
@@ -896,10 +937,12 @@ def evidence_match_capture(*, capture_id: int) -> MatchSummary:
         queued_at__gt=capture.queued_at,
     ).exists()
     if not newer:
-        claims = Claim.objects.filter(evidence__source_id=capture.source_id).distinct()
+        claims = Claim.objects.filter(
+            evidence__source_id=capture.source_id, evidence__retracted_at__isnull=True
+        ).distinct()
         text_facts: TextFacts | None = None
-        for claim in claims.order_by("pk"):
-            if text_facts is None and ClaimFacts.of(claim).matchable:
+        for claim in claims.order_by("pk").prefetch_related("figures"):
+            if text_facts is None and claim_facts(claim).matchable:
                 text_facts = capture_text_facts(capture)
             summary += _match_and_store(claim, capture, text_facts)
     evidence_recheck_capture(capture_id=capture.pk)
