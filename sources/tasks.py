@@ -36,6 +36,24 @@ def capture_source(self, capture_id: int) -> str:
     return outcome.state
 
 
+@shared_task(
+    name="sources.read_capture_text",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=_SOFT_LIMIT,
+    time_limit=_HARD_LIMIT,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+    ignore_result=True,
+)
+def read_capture_text(capture_id: int) -> str:
+    """A person asked for a capture's text to be read again from its archive."""
+    from sources.services import capture_text_read
+
+    return capture_text_read(capture_id=capture_id)
+
+
 @shared_task(name="sources.requeue_stale_captures", ignore_result=True)
 def requeue_stale_captures() -> int:
     """Periodic: queue again the captures a lost broker message or a dead worker left behind."""
