@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from api.models import DeliveryState, WebhookEvent
 from claims.models import ClaimKind, ClaimState, DatePrecision, Qualifier, Scale
-from sources.models import CaptureState, Relation, SourceKind
+from sources.models import CaptureState, Relation, SourceKind, TextStatus
 
 ACTIONS = (
     "start_research",
@@ -94,6 +94,12 @@ class CaptureSummary(serializers.Serializer):
     size = serializers.IntegerField(allow_null=True)
     sha256 = serializers.CharField(allow_blank=True)
     failure_reason = serializers.CharField(allow_blank=True)
+    text_status = serializers.ChoiceField(
+        choices=TextStatus.choices, help_text="What became of the capture's extracted text."
+    )
+    text_reason = serializers.CharField(
+        allow_blank=True, help_text="Why the text is missing or incomplete, when it is."
+    )
     queued_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
 

@@ -209,6 +209,15 @@ class Capture(models.Model):
         return not self.source.url
 
     @property
+    def is_reading_text(self) -> bool:
+        """Its archived bytes are being read again (a person asked for it)."""
+        return (
+            self.text_status == TextStatus.PENDING
+            and self.state in (CaptureState.ARCHIVED, CaptureState.FAILED)
+            and bool(self.warc)
+        )
+
+    @property
     def text_problem(self) -> bool:
         """Archived (or kept) bytes whose text could not be read: shown, and can be re-run."""
         return self.text_status in (TextStatus.EMPTY, TextStatus.FAILED, TextStatus.LIMIT)

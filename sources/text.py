@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from celery.exceptions import SoftTimeLimitExceeded
 
-__all__ = ["ExtractedText", "decode_text", "extract_text"]
+__all__ = ["ExtractedText", "decode_text", "extract_text", "is_pdf"]
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +120,11 @@ def extract_text(
 
 # ---------------------------------------------------------------------------------------------
 # Type and charset
+
+
+def is_pdf(payload: bytes, content_type: str | None) -> bool:
+    """Whether these bytes are a PDF, by their magic number or their label."""
+    return _kind(payload, _parse_content_type(content_type)[0]) == "pdf"
 
 
 def _parse_content_type(value: str | None) -> tuple[str, str | None]:

@@ -13,6 +13,15 @@
       var link = item.querySelector('[data-role="capture-link"]');
       state.className = "capture capture-" + row.state;
       state.textContent = row.label + (row.reason ? ": " + row.reason : "");
+      var text = item.querySelector('[data-role="capture-text"]');
+      if (text) {
+        text.className = "capture-text capture-text-" + row.text_status;
+        var rereading = row.text_status === "pending" && row.pending && row.state !== "queued"
+          && row.state !== "fetching";
+        text.textContent = row.text_problem ? row.text_label + ": " + row.text_reason
+          : (rereading ? "Reading the text again…" : "");
+        text.hidden = !row.text_problem && !rereading;
+      }
       if (link && row.state === "archived" && row.id) {
         link.href = "/captures/" + row.id + "/";
         link.hidden = false;
