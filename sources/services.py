@@ -379,7 +379,7 @@ def _read_upload(capture: Capture) -> CaptureOutcome:
             CaptureState.FAILED,
             reason=f"{reason} (the upload is kept)",
             text_status=TextStatus.LIMIT,
-            text_reason=reason,
+            text_reason=exc.reason[:500],
         )
         return CaptureOutcome(CaptureState.FAILED, detail=reason)
     title = (reading.extracted.title or capture.title)[:500]
@@ -445,7 +445,7 @@ def capture_text_read(*, capture_id: int) -> str:
         if reading.extracted.title:
             facts["title"] = reading.extracted.title[:500]
     except isolation.ExtractionLimitExceeded as exc:
-        facts = {"text_status": TextStatus.LIMIT, "text_reason": _limit_reason(exc)}
+        facts = {"text_status": TextStatus.LIMIT, "text_reason": exc.reason[:500]}
     except (OSError, WarcReadError) as exc:
         facts = {
             "text_status": TextStatus.FAILED,
@@ -668,7 +668,7 @@ def _archive(capture: Capture, result: fetcher.FetchResult) -> CaptureOutcome:
             CaptureState.FAILED,
             reason=f"{reason} (the archive is kept)",
             text_status=TextStatus.LIMIT,
-            text_reason=reason,
+            text_reason=exc.reason[:500],
             **facts,
         )
         return CaptureOutcome(CaptureState.FAILED, detail=reason)

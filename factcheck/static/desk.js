@@ -18,9 +18,10 @@
         text.className = "capture-text capture-text-" + row.text_status;
         var rereading = row.text_status === "pending" && row.pending && row.state !== "queued"
           && row.state !== "fetching";
-        text.textContent = row.text_problem ? row.text_label + ": " + row.text_reason
+        var problem = row.text_problem && row.state === "archived";
+        text.textContent = problem ? row.text_label + ": " + row.text_reason
           : (rereading ? "Reading the text again…" : "");
-        text.hidden = !row.text_problem && !rereading;
+        text.hidden = !problem && !rereading;
       }
       if (link && row.state === "archived" && row.id) {
         link.href = "/captures/" + row.id + "/";
