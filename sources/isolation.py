@@ -14,12 +14,14 @@ This module imports nothing from Django: the forkserver imports it on its own.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import resource
 import signal
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -78,6 +80,7 @@ class ExtractionLimitExceeded(Exception):
         self.peak_rss_kb = peak_rss_kb
 
 
+_AuthenticationString: Any = getattr(multiprocessing.process, "AuthenticationString")  # noqa: B009
 _lock = threading.Lock()
 _context: Any = None
 
@@ -90,6 +93,26 @@ def _forkserver() -> Any:
             context.set_forkserver_preload(_PRELOAD)
             _context = context
         return _context
+
+
+@contextlib.contextmanager
+def _children_allowed() -> Iterator[None]:
+    """Let a daemonic process (a Celery prefork pool child) start the extraction child.
+
+    multiprocessing refuses children to daemonic processes because a daemon is killed with its
+    parent and would orphan them. Ours cannot be orphaned for long: the child is killed on every
+    way out of read_payload, and the forkserver exits as soon as its parent does.
+    """
+    config = multiprocessing.current_process()._config  # type: ignore[attr-defined]
+    saved = dict(config)
+    config["daemon"] = False
+    # Under billiard the key is billiard's type, which the standard library will not pickle.
+    config["authkey"] = _AuthenticationString(bytes(config.get("authkey") or os.urandom(32)))
+    try:
+        yield
+    finally:
+        config.clear()
+        config.update(saved)
 
 
 def read_payload(
@@ -113,8 +136,16 @@ def read_payload(
         daemon=True,
         name="text-extraction",
     )
+    # Its own settings, not a copy of the current process's: under Celery's prefork pool those
+    # come from billiard, whose key type the standard library refuses to send to a child.
+    child._config = {
+        "authkey": _AuthenticationString(os.urandom(32)),
+        "semprefix": "/mp",
+        "daemon": True,
+    }
     started = time.monotonic()
-    child.start()
+    with _children_allowed():
+        child.start()
     send.close()
     try:
         message = _receive(receive, child, limits, started)

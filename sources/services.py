@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 from urllib.parse import urlsplit
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -49,7 +50,8 @@ from sources.models import (
 from sources.normalise import InvalidURL, normalise_url
 from sources.politeness import host_slot
 from sources.signals import capture_finished
-from sources.uploads import SNIFF_BYTES, upload_type
+from sources.text import ExtractedText
+from sources.uploads import ACCEPTED, SNIFF_BYTES, upload_type
 from sources.warc import (
     WarcReadError,
     read_response_payload,
@@ -226,20 +228,8 @@ def source_upload(
     _require_researcher(actor)
     if relation not in Relation.values:
         raise DomainError(f"unknown relation {relation!r}", fields={"relation": ["invalid"]})
-    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
-        sha256, _ = _spool_upload(upload, spool)
-        mime = upload_type(filename, spool.read(SNIFF_BYTES))
-        spool.seek(0)
-        source, created = Source.objects.get_or_create(
-            upload_sha256=sha256,
-            defaults={
-                "kind": UPLOAD_TYPES[mime],
-                "title": (title or filename)[:500],
-                "created_by": actor,
-            },
-        )
-        if created:
-            _store_upload(actor, source, spool.read(), mime, filename, title)
+    source, _ = upload_store(actor=actor, upload=upload, filename=filename, title=title)
+    sha256 = source.upload_sha256
     evidence, made = Evidence.objects.get_or_create(
         claim=claim,
         source=source,
@@ -258,9 +248,47 @@ def source_upload(
     return evidence
 
 
-def _spool_upload(upload: IO[bytes], spool: IO[bytes]) -> tuple[str, int]:
+@transaction.atomic
+def upload_store(
+    *,
+    actor: Any,
+    upload: IO[bytes],
+    filename: str,
+    title: str = "",
+    accept: Sequence[str] = (),
+    max_bytes: int | None = None,
+) -> tuple[Source, Capture]:
+    """Type, hash and store an uploaded file as a Source, queueing its reading by a worker.
+
+    The same bytes uploaded again are the same Source, with the capture made the first time.
+    ``accept`` narrows the accepted types (MIME types); ``max_bytes`` the size cap.
+    """
+    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
+        sha256, _ = _spool_upload(upload, spool, max_bytes or settings.FETCH_MAX_BYTES)
+        mime = upload_type(filename, spool.read(SNIFF_BYTES))
+        if accept and mime not in accept:
+            raise DomainError(
+                f"{filename} is {ACCEPTED[mime]}: upload an HTML, PDF or plain-text file",
+                fields={"file": ["unsupported type"]},
+            )
+        spool.seek(0)
+        source, created = Source.objects.get_or_create(
+            upload_sha256=sha256,
+            defaults={
+                "kind": UPLOAD_TYPES[mime],
+                "title": (title or filename)[:500],
+                "created_by": actor,
+            },
+        )
+        if created:
+            return source, _store_upload(actor, source, spool.read(), mime, filename, title)
+    capture = source.captures.order_by("-queued_at", "-id").first()
+    assert capture is not None  # an upload's Source is made with its capture
+    return source, capture
+
+
+def _spool_upload(upload: IO[bytes], spool: IO[bytes], limit: int) -> tuple[str, int]:
     """Copy an upload to ``spool`` within the size cap; return its SHA-256 and size."""
-    limit = settings.FETCH_MAX_BYTES
     digest = hashlib.sha256()
     size = 0
     while chunk := upload.read(1024 * 1024):
@@ -350,6 +378,25 @@ def _bytes_file(data: bytes) -> IO[bytes]:
     return io.BytesIO(data)
 
 
+def _read_text(payload: bytes, content_type: str | None, url: str | None) -> isolation.Reading:
+    """The text of a payload, read in the limited child; ExtractionLimitExceeded past a limit.
+
+    A child that cannot even be started is recorded as a failed reading with its reason (the
+    archive stands); Celery's time limit is never caught here.
+    """
+    try:
+        return isolation.read_payload(payload, content_type, url, limits=text_limits())
+    except (isolation.ExtractionLimitExceeded, SoftTimeLimitExceeded):
+        raise
+    except Exception as exc:  # noqa: BLE001 - recorded on the capture, by name
+        logger.exception("the text extraction child could not run")
+        return isolation.Reading(
+            ExtractedText("", "", None, "other"),
+            TextStatus.FAILED,
+            f"the text extraction process could not run: {type(exc).__name__}: {exc}"[:500],
+        )
+
+
 def _limit_reason(exc: isolation.ExtractionLimitExceeded) -> str:
     return f"text extraction exceeded its limit: {exc.reason}"
 
@@ -371,7 +418,7 @@ def _read_upload(capture: Capture) -> CaptureOutcome:
         _finish(capture, CaptureState.FAILED, reason=reason)
         return CaptureOutcome(CaptureState.FAILED, detail=reason)
     try:
-        reading = isolation.read_payload(payload, capture.content_type, limits=text_limits())
+        reading = _read_text(payload, capture.content_type, None)
     except isolation.ExtractionLimitExceeded as exc:
         reason = _limit_reason(exc)
         _finish(
@@ -438,9 +485,7 @@ def capture_text_read(*, capture_id: int) -> str:
         return capture.text_status if capture else "missing"
     try:
         payload, content_type = _stored_payload(capture)
-        reading = isolation.read_payload(
-            payload, content_type, capture.final_url or None, limits=text_limits()
-        )
+        reading = _read_text(payload, content_type, capture.final_url or None)
         facts = _text_facts(capture.pk, reading)
         if reading.extracted.title:
             facts["title"] = reading.extracted.title[:500]
@@ -658,9 +703,7 @@ def _archive(capture: Capture, result: fetcher.FetchResult) -> CaptureOutcome:
             facts["warc"] = _store(name, warc_file)
         facts["sha256"] = info.payload_sha256
     try:
-        reading = isolation.read_payload(
-            result.decoded_body, result.content_type, result.final_url, limits=text_limits()
-        )
+        reading = _read_text(result.decoded_body, result.content_type, result.final_url)
     except isolation.ExtractionLimitExceeded as exc:
         reason = _limit_reason(exc)
         _finish(

@@ -36,7 +36,8 @@ def _capture(url: str, limits: dict[str, str]) -> dict:
         "ARCHIVE_ROOT": str(settings.ARCHIVE_ROOT),
     }
     done = subprocess.run(
-        [sys.executable, "manage.py", "capture", url, "--wait", "--format", "json"],
+        [sys.executable, "manage.py", "capture", url, "--wait", "--timeout", "90"]
+        + ["--format", "json"],
         capture_output=True,
         text=True,
         env=env,
