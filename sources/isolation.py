@@ -34,6 +34,7 @@ __all__ = [
     "Reading",
     "TextStatus",
     "read_payload",
+    "start",
 ]
 
 # Imported once in the forkserver, so each child starts with them loaded.
@@ -83,6 +84,18 @@ class ExtractionLimitExceeded(Exception):
 _AuthenticationString: Any = getattr(multiprocessing.process, "AuthenticationString")  # noqa: B009
 _lock = threading.Lock()
 _context: Any = None
+
+
+def start() -> None:
+    """Start this process's forkserver now (it imports the parsers), not at the first reading.
+
+    Called in each Celery pool process as it starts, so the first capture does not pay the
+    forkserver's start-up inside its time limit.
+    """
+    from multiprocessing import forkserver
+
+    _forkserver()
+    forkserver.ensure_running()
 
 
 def _forkserver() -> Any:

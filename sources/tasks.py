@@ -5,8 +5,18 @@ from __future__ import annotations
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_process_init
 from django.conf import settings
 from django.db import OperationalError
+
+from sources import isolation
+
+
+@worker_process_init.connect
+def _start_text_extraction(**kwargs: object) -> None:
+    """Each prefork pool process starts its text-extraction forkserver as it starts."""
+    isolation.start()
+
 
 # Limits well above the fetcher's own total timeout, so the fetcher normally ends first.
 _SOFT_LIMIT = settings.CAPTURE_SOFT_TIME_LIMIT
