@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import multiprocessing.spawn as spawn
 import os
 import resource
 import signal
@@ -121,11 +122,26 @@ def _children_allowed() -> Iterator[None]:
     config["daemon"] = False
     # Under billiard the key is billiard's type, which the standard library will not pickle.
     config["authkey"] = _AuthenticationString(bytes(config.get("authkey") or os.urandom(32)))
+    preparation = spawn.get_preparation_data
+    spawn.get_preparation_data = _without_main
     try:
         yield
     finally:
+        spawn.get_preparation_data = preparation
         config.clear()
         config.update(saved)
+
+
+_get_preparation_data = spawn.get_preparation_data
+
+
+def _without_main(name: str) -> dict[str, Any]:
+    """What a child is told to prepare, less the main module: the child runs only _child, and
+    must never run again whatever script started this process (a scorer, a bench, manage.py)."""
+    data = dict(_get_preparation_data(name))
+    data.pop("init_main_from_path", None)
+    data.pop("init_main_from_name", None)
+    return data
 
 
 def read_payload(
@@ -157,7 +173,7 @@ def read_payload(
         "daemon": True,
     }
     started = time.monotonic()
-    with _children_allowed():
+    with _lock, _children_allowed():
         child.start()
     send.close()
     try:

@@ -401,6 +401,31 @@ def _limit_reason(exc: isolation.ExtractionLimitExceeded) -> str:
     return f"text extraction exceeded its limit: {exc.reason}"
 
 
+def _read_for_capture(
+    capture: Capture,
+    payload: bytes,
+    content_type: str | None,
+    url: str | None,
+    kept: str,
+    **facts: Any,
+) -> isolation.Reading | CaptureOutcome:
+    """Read a claimed capture's text; past a limit, end it failed with the reason, its bytes
+    kept (``kept`` says so) and ``facts`` written, and return that outcome instead."""
+    try:
+        return _read_text(payload, content_type, url)
+    except isolation.ExtractionLimitExceeded as exc:
+        reason = _limit_reason(exc)
+        _finish(
+            capture,
+            CaptureState.FAILED,
+            reason=f"{reason} ({kept})",
+            text_status=TextStatus.LIMIT,
+            text_reason=exc.reason[:500],
+            **facts,
+        )
+        return CaptureOutcome(CaptureState.FAILED, detail=reason)
+
+
 def _stored_payload(capture: Capture) -> tuple[bytes, str]:
     """The archived payload and its content type, read back from the capture's WARC."""
     with default_storage.open(capture.warc.name, "rb") as warc_file:
@@ -417,18 +442,9 @@ def _read_upload(capture: Capture) -> CaptureOutcome:
         reason = f"the stored upload could not be read: {exc}"
         _finish(capture, CaptureState.FAILED, reason=reason)
         return CaptureOutcome(CaptureState.FAILED, detail=reason)
-    try:
-        reading = _read_text(payload, capture.content_type, None)
-    except isolation.ExtractionLimitExceeded as exc:
-        reason = _limit_reason(exc)
-        _finish(
-            capture,
-            CaptureState.FAILED,
-            reason=f"{reason} (the upload is kept)",
-            text_status=TextStatus.LIMIT,
-            text_reason=exc.reason[:500],
-        )
-        return CaptureOutcome(CaptureState.FAILED, detail=reason)
+    reading = _read_for_capture(capture, payload, capture.content_type, None, "the upload is kept")
+    if isinstance(reading, CaptureOutcome):
+        return reading
     title = (reading.extracted.title or capture.title)[:500]
     _finish(capture, CaptureState.ARCHIVED, title=title, **_text_facts(capture.pk, reading))
     return CaptureOutcome(CaptureState.ARCHIVED)
@@ -702,19 +718,16 @@ def _archive(capture: Capture, result: fetcher.FetchResult) -> CaptureOutcome:
             warc_file.seek(0)
             facts["warc"] = _store(name, warc_file)
         facts["sha256"] = info.payload_sha256
-    try:
-        reading = _read_text(result.decoded_body, result.content_type, result.final_url)
-    except isolation.ExtractionLimitExceeded as exc:
-        reason = _limit_reason(exc)
-        _finish(
-            capture,
-            CaptureState.FAILED,
-            reason=f"{reason} (the archive is kept)",
-            text_status=TextStatus.LIMIT,
-            text_reason=exc.reason[:500],
-            **facts,
-        )
-        return CaptureOutcome(CaptureState.FAILED, detail=reason)
+    reading = _read_for_capture(
+        capture,
+        result.decoded_body,
+        result.content_type,
+        result.final_url,
+        "the archive is kept",
+        **facts,
+    )
+    if isinstance(reading, CaptureOutcome):
+        return reading
     title = reading.extracted.title[:500]
     facts.update(title=title, **_text_facts(capture.pk, reading))
     if not _finish(capture, CaptureState.ARCHIVED, source_title=title, **facts):

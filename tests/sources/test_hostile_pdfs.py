@@ -4,22 +4,16 @@ poison file ends failed with its reason while the worker goes on."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import threading
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from claims.models import Claim
 from sources.models import Capture, CaptureState, TextStatus
 from tests.sources.httpserver import HTTPTestServer, Reply
 from tests.support import hostile
 from tests.support.webserver import gunicorn_server, multipart, signed_in_cookies
-from tests.support.worker import celery_worker, database_url_for_worker, flush_broker, wait_for
+from tests.support.worker import capture_command, celery_worker, flush_broker, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -28,24 +22,7 @@ HTML = [("Content-Type", "text/html; charset=utf-8")]
 
 
 def _capture(url: str, limits: dict[str, str]) -> dict:
-    """`manage.py capture URL --wait`, sent with the same limits as the worker's."""
-    env = {
-        **os.environ,
-        **limits,
-        "DATABASE_URL": database_url_for_worker(),
-        "ARCHIVE_ROOT": str(settings.ARCHIVE_ROOT),
-    }
-    done = subprocess.run(
-        [sys.executable, "manage.py", "capture", url, "--wait", "--timeout", "90"]
-        + ["--format", "json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=180,
-        cwd=Path(__file__).resolve().parents[2],
-    )
-    assert done.stdout, done.stderr
-    return json.loads(done.stdout)
+    return capture_command(url, limits)
 
 
 def test_a_poison_pdf_ends_failed_at_the_text_limit_and_the_worker_goes_on():

@@ -115,6 +115,33 @@ def celery_worker(
                 worker.kill()
 
 
+def capture_command(url: str, env: dict[str, str] | None = None, *, wait: float = 90) -> dict:
+    """`manage.py capture URL --wait --format json` against the test database; its JSON.
+
+    Give it the worker's limits in ``env``: Celery sends the time limits with each task message,
+    from the sender's settings, so they must be set alike.
+    """
+    import json
+
+    command_env = {
+        **os.environ,
+        **(env or {}),
+        "DATABASE_URL": database_url_for_worker(),
+        "ARCHIVE_ROOT": str(settings.ARCHIVE_ROOT),
+    }
+    done = subprocess.run(
+        [sys.executable, "manage.py", "capture", url, "--wait", "--timeout", str(wait)]
+        + ["--format", "json"],
+        capture_output=True,
+        text=True,
+        env=command_env,
+        timeout=wait + 90,
+        cwd=ROOT,
+    )
+    assert done.stdout, done.stderr
+    return json.loads(done.stdout)
+
+
 def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.2, what: str = "condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
