@@ -407,7 +407,7 @@ def _read_for_capture(
     content_type: str | None,
     url: str | None,
     kept: str,
-    **facts: Any,
+    facts: dict[str, Any] | None = None,
 ) -> isolation.Reading | CaptureOutcome:
     """Read a claimed capture's text; past a limit, end it failed with the reason, its bytes
     kept (``kept`` says so) and ``facts`` written, and return that outcome instead."""
@@ -421,7 +421,7 @@ def _read_for_capture(
             reason=f"{reason} ({kept})",
             text_status=TextStatus.LIMIT,
             text_reason=exc.reason[:500],
-            **facts,
+            **(facts or {}),
         )
         return CaptureOutcome(CaptureState.FAILED, detail=reason)
 
@@ -724,7 +724,7 @@ def _archive(capture: Capture, result: fetcher.FetchResult) -> CaptureOutcome:
         result.content_type,
         result.final_url,
         "the archive is kept",
-        **facts,
+        facts,
     )
     if isinstance(reading, CaptureOutcome):
         return reading
