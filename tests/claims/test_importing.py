@@ -128,9 +128,26 @@ def test_html_file_import_takes_title_author_publisher_and_date(desk):
 def test_pdf_file_import_uses_its_text(desk):
     upload = io.BytesIO(make_pdf(["Imports rose 161.5 per cent in early 2023."], title="Trade"))
     upload.name = "trade.pdf"
-    desk.post(reverse("claims:article-import"), {"mode": "file", "file-file": upload})
+    response = desk.post(reverse("claims:article-import"), {"mode": "file", "file-file": upload})
+    assert "The file is stored; its text is being read" in desk.get(response["Location"]).text
     article = read_by_the_worker(Article.objects.get())
     assert article.import_state == "ready" and "161.5 per cent" in article.body
+
+
+def test_a_poison_pdf_import_fails_at_the_text_limit_with_the_reason(desk, settings):
+    from tests.support import hostile
+
+    settings.TEXT_EXTRACTION_CPU_SECONDS = 1
+    upload = io.BytesIO(hostile.cpu_bomb_pdf())
+    upload.name = "report.pdf"
+    response = desk.post(reverse("claims:article-import"), {"mode": "file", "file-file": upload})
+    assert response.status_code == 302  # answered before any reading
+    article = read_by_the_worker(Article.objects.get())
+    assert article.import_state == "failed"
+    assert article.import_error == (
+        "text extraction exceeded its limit: it used more than 1 s of CPU time (the upload is kept)"
+    )
+    assert article.import_error in desk.get(response["Location"]).text
 
 
 @pytest.mark.parametrize(
