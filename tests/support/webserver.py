@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 
-from tests.support.worker import ROOT, database_url_for_worker
+from tests.support.worker import ROOT, app_process_env
 
 
 def _free_port() -> int:
@@ -57,14 +57,7 @@ class Gunicorn:
 def gunicorn_server(*, workers: int = 2, env: dict[str, str] | None = None) -> Iterator[Gunicorn]:
     """gunicorn with sync workers (as docker-compose runs it), until the block ends."""
     port = _free_port()
-    server_env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FACTCHECK_ENV")}
-    server_env.update(
-        DATABASE_URL=database_url_for_worker(),
-        REDIS_URL=settings.CELERY_BROKER_URL,
-        ARCHIVE_ROOT=str(settings.ARCHIVE_ROOT),
-        PYTHONUNBUFFERED="1",
-    )
-    server_env.update(env or {})
+    server_env = app_process_env(env)
     process = subprocess.Popen(
         [
             sys.executable,

@@ -33,6 +33,20 @@ def flush_broker() -> None:
     redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
 
 
+def app_process_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of an app process the tests start (worker, gunicorn): development mode
+    against the test database, the test broker and the test archive folder."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FACTCHECK_ENV")}
+    env.update(
+        DATABASE_URL=database_url_for_worker(),
+        REDIS_URL=settings.CELERY_BROKER_URL,
+        ARCHIVE_ROOT=str(settings.ARCHIVE_ROOT),
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra or {})
+    return env
+
+
 class Worker:
     def __init__(self, process: subprocess.Popen, log: list[str]) -> None:
         self.process = process
@@ -54,15 +68,7 @@ def celery_worker(
     *, concurrency: int = 4, pool: str = "threads", env: dict[str, str] | None = None
 ) -> Iterator[Worker]:
     """Run `celery worker` until the block ends; waits until it is ready to take tasks."""
-    worker_env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FACTCHECK_ENV")}
-    worker_env.update(
-        DATABASE_URL=database_url_for_worker(),
-        REDIS_URL=settings.CELERY_BROKER_URL,
-        ARCHIVE_ROOT=str(settings.ARCHIVE_ROOT),
-        FETCH_ALLOW_PRIVATE="1",
-        PYTHONUNBUFFERED="1",
-    )
-    worker_env.update(env or {})
+    worker_env = app_process_env({"FETCH_ALLOW_PRIVATE": "1", **(env or {})})
     cmd = [
         sys.executable,
         "-m",
