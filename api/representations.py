@@ -196,6 +196,8 @@ def capture_summary(capture: Capture | None) -> dict[str, Any] | None:
         "size": capture.size,
         "sha256": capture.sha256,
         "failure_reason": capture.failure_reason,
+        "text_status": capture.text_status,
+        "text_reason": capture.text_reason,
         "queued_at": capture.queued_at,
         "finished_at": capture.finished_at,
     }

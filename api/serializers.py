@@ -25,6 +25,7 @@ from sources.models import (
     SourceKind,
     SuggestionStatus,
     SuggestionVerdict,
+    TextStatus,
 )
 
 ACTIONS = (
@@ -153,6 +154,12 @@ class CaptureSummary(serializers.Serializer):
     size = serializers.IntegerField(allow_null=True)
     sha256 = serializers.CharField(allow_blank=True)
     failure_reason = serializers.CharField(allow_blank=True)
+    text_status = serializers.ChoiceField(
+        choices=TextStatus.choices, help_text="What became of the capture's extracted text."
+    )
+    text_reason = serializers.CharField(
+        allow_blank=True, help_text="Why the text is missing or incomplete, when it is."
+    )
     queued_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
 

@@ -727,7 +727,11 @@ def _claim_page(
             "figures": list(claim.figures.all()),
             "evidence": evidence,
             "relations": Relation.choices,
-            "any_pending": any(e.latest_capture and e.latest_capture.is_pending for e in evidence),
+            "any_pending": any(
+                e.latest_capture
+                and (e.latest_capture.is_pending or e.latest_capture.is_reading_text)
+                for e in evidence
+            ),
             "actions": actions,
             "forms": claim_forms,
             "bound": bound[0] if bound else "",

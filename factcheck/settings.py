@@ -419,6 +419,13 @@ if not 0 < CAPTURE_SOFT_TIME_LIMIT < CAPTURE_HARD_TIME_LIMIT:
         f"(got {CAPTURE_SOFT_TIME_LIMIT} and {CAPTURE_HARD_TIME_LIMIT})"
     )
 
+# Text extraction runs in a child process with these limits (sources/isolation.py): CPU seconds,
+# address space in MB (so the child's resident memory stays below it) and wall-clock seconds.
+TEXT_EXTRACTION_CPU_SECONDS = _int("TEXT_EXTRACTION_CPU_SECONDS", 30)
+TEXT_EXTRACTION_MEMORY_MB = _int("TEXT_EXTRACTION_MEMORY_MB", 300)
+TEXT_EXTRACTION_WALL_SECONDS = _int(
+    "TEXT_EXTRACTION_WALL_SECONDS", TEXT_EXTRACTION_CPU_SECONDS + 15
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

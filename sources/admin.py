@@ -66,6 +66,7 @@ class CaptureAdmin(ReadOnlyAdmin):
         "id",
         "source",
         "state",
+        "text_status",
         "attempts",
         "http_status",
         "content_type",

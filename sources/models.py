@@ -141,6 +141,17 @@ class CaptureState(models.TextChoices):
     BLOCKED = "blocked", "Blocked"
 
 
+class TextStatus(models.TextChoices):
+    """What became of a capture's text (the values of sources.isolation.TextStatus)."""
+
+    PENDING = "pending", "Not read yet"
+    OK = "ok", "Text extracted"
+    EMPTY = "empty", "No text found"
+    FAILED = "failed", "Text extraction failed"
+    LIMIT = "limit", "Text extraction exceeded its limit"
+    NOT_TEXT = "not_text", "No text in this kind of file"
+
+
 class Capture(models.Model):
     """One fetch (or upload) of a source: its state, the facts of the exchange, WARC and text."""
 
@@ -179,6 +190,12 @@ class Capture(models.Model):
     )
     title = models.CharField(max_length=500, blank=True)
     text = models.TextField(blank=True)
+    text_status = models.CharField(
+        max_length=16, choices=TextStatus.choices, default=TextStatus.PENDING
+    )
+    text_reason = models.CharField(max_length=500, blank=True)
+    # A PDF's first page drawn as a PNG (by the same limited child that reads its text).
+    page_image = models.FileField(upload_to="renders/%Y/%m/", max_length=300, blank=True)
     failure_reason = models.TextField(blank=True)
     fetch_ms = models.PositiveIntegerField(null=True, blank=True)
 
@@ -210,10 +227,35 @@ class Capture(models.Model):
                 condition=~Q(state__in=["failed", "blocked", "partial"]) | ~Q(failure_reason=""),
                 name="failed_capture_has_reason",
             ),
+            models.CheckConstraint(
+                condition=Q(text_status__in=TextStatus.values), name="capture_text_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(text_status__in=["pending", "ok"]) | ~Q(text_reason=""),
+                name="capture_text_problem_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Capture {self.pk} of {self.source} ({self.state})"
+
+    @property
+    def is_upload(self) -> bool:
+        return not self.source.url
+
+    @property
+    def is_reading_text(self) -> bool:
+        """Its archived bytes are being read again (a person asked for it)."""
+        return (
+            self.text_status == TextStatus.PENDING
+            and self.state in (CaptureState.ARCHIVED, CaptureState.FAILED)
+            and bool(self.warc)
+        )
+
+    @property
+    def text_problem(self) -> bool:
+        """Archived (or kept) bytes whose text could not be read: shown, and can be re-run."""
+        return self.text_status in (TextStatus.EMPTY, TextStatus.FAILED, TextStatus.LIMIT)
 
     @property
     def is_pending(self) -> bool:

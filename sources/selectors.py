@@ -63,11 +63,17 @@ def evidence_public(claim_id: int) -> QuerySet[Evidence]:
 def capture_summary(capture: Capture | None) -> dict[str, Any]:
     if capture is None:
         return {"state": "none", "label": "not captured"}
+    # An upload has no URL to fetch: while it waits for a worker, it is being read.
+    reading = capture.is_pending and not capture.requested_url
     return {
         "id": capture.pk,
         "state": capture.state,
-        "label": capture.get_state_display(),
-        "pending": capture.is_pending,
+        "label": "Being read" if reading else capture.get_state_display(),
+        "pending": capture.is_pending or capture.is_reading_text,
+        "text_status": capture.text_status,
+        "text_label": capture.get_text_status_display(),
+        "text_reason": capture.text_reason,
+        "text_problem": capture.text_problem,
         "attempts": capture.attempts,
         "reason": capture.failure_reason,
         "http_status": capture.http_status,

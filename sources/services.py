@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import mimetypes
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 from urllib.parse import urlsplit
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -24,7 +24,7 @@ from django.utils import timezone
 from factcheck.audit import audit_record, audit_record_many
 from factcheck.errors import DomainError
 from factcheck.roles import is_editor, is_fact_checker
-from sources import fetcher
+from sources import fetcher, isolation
 from sources.matching import (
     ClaimFacts,
     TextFacts,
@@ -46,18 +46,26 @@ from sources.models import (
     SourceKind,
     SuggestionStatus,
     SuggestionVerdict,
+    TextStatus,
 )
 from sources.normalise import InvalidURL, normalise_url
 from sources.politeness import host_slot
 from sources.signals import capture_finished
-from sources.text import extract_text
-from sources.warc import write_capture_warc, write_upload_warc
+from sources.text import ExtractedText
+from sources.uploads import ACCEPTED, SNIFF_BYTES, upload_type
+from sources.warc import (
+    WarcReadError,
+    read_response_payload,
+    write_capture_warc,
+    write_upload_warc,
+)
 
 logger = logging.getLogger(__name__)
 
 WORKER = "capture-worker"
 SWEEP = "capture-sweep"  # the periodic task that queues again what the broker lost or holds not
 SOURCES = "source-registry"  # a Source made with no person behind it and no caller's name
+READER = "text-reader"
 SOFTWARE = "factcheck-desk capture 0.1"
 UPLOAD_TYPES = {
     "application/pdf": SourceKind.PDF,
@@ -248,24 +256,6 @@ def _send_capture_tasks(capture_ids: list[int]) -> None:
 # Uploads -------------------------------------------------------------------------------------
 
 
-def _sniff_type(name: str, declared: str | None, head: bytes) -> str:
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"\x89PNG"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    guessed = mimetypes.guess_type(name)[0]
-    for candidate in (declared, guessed):
-        base = (candidate or "").split(";")[0].strip().lower()
-        if base in UPLOAD_TYPES:
-            return base
-    raise DomainError(
-        "unsupported file type: upload a PDF, HTML, plain text or image file",
-        fields={"file": ["unsupported type"]},
-    )
-
-
 @transaction.atomic
 def source_upload(
     *,
@@ -277,25 +267,16 @@ def source_upload(
     relation: str = Relation.CITED,
     title: str = "",
 ) -> Evidence:
-    """Archive an uploaded file as a source: same hash, text extraction and storage as a capture."""
+    """Archive an uploaded file as a source: typed by its content, hashed and stored as a WARC
+    here; its text is read by a worker (in a limited child process) once this commits.
+
+    ``content_type`` (the browser's label) is not trusted: the bytes say what the file is.
+    """
     _require_researcher(actor)
     if relation not in Relation.values:
         raise DomainError(f"unknown relation {relation!r}", fields={"relation": ["invalid"]})
-    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
-        sha256, _ = _spool_upload(upload, spool)
-        mime = _sniff_type(filename, content_type, spool.read(16))
-        spool.seek(0)
-        source, created = Source.objects.get_or_create(
-            upload_sha256=sha256,
-            defaults={
-                "kind": UPLOAD_TYPES[mime],
-                "title": (title or filename)[:500],
-                "created_by": actor,
-            },
-        )
-        if created:
-            _source_created(source, actor=actor, system_actor="", sha256=sha256, upload=filename)
-            _archive_upload(actor, source, spool.read(), mime, filename, title)
+    source, _ = upload_store(actor=actor, upload=upload, filename=filename, title=title)
+    sha256 = source.upload_sha256
     evidence, made = Evidence.objects.get_or_create(
         claim=claim,
         source=source,
@@ -315,9 +296,48 @@ def source_upload(
     return evidence
 
 
-def _spool_upload(upload: IO[bytes], spool: IO[bytes]) -> tuple[str, int]:
+@transaction.atomic
+def upload_store(
+    *,
+    actor: Any,
+    upload: IO[bytes],
+    filename: str,
+    title: str = "",
+    accept: Sequence[str] = (),
+    max_bytes: int | None = None,
+) -> tuple[Source, Capture]:
+    """Type, hash and store an uploaded file as a Source, queueing its reading by a worker.
+
+    The same bytes uploaded again are the same Source, with the capture made the first time.
+    ``accept`` narrows the accepted types (MIME types); ``max_bytes`` the size cap.
+    """
+    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
+        sha256, _ = _spool_upload(upload, spool, max_bytes or settings.FETCH_MAX_BYTES)
+        mime = upload_type(filename, spool.read(SNIFF_BYTES))
+        if accept and mime not in accept:
+            raise DomainError(
+                f"{filename} is {ACCEPTED[mime]}: upload an HTML, PDF or plain-text file",
+                fields={"file": ["unsupported type"]},
+            )
+        spool.seek(0)
+        source, created = Source.objects.get_or_create(
+            upload_sha256=sha256,
+            defaults={
+                "kind": UPLOAD_TYPES[mime],
+                "title": (title or filename)[:500],
+                "created_by": actor,
+            },
+        )
+        if created:
+            _source_created(source, actor=actor, system_actor="", sha256=sha256, upload=filename)
+            return source, _store_upload(actor, source, spool.read(), mime, filename, title)
+    capture = source.captures.order_by("-queued_at", "-id").first()
+    assert capture is not None  # an upload's Source is made with its capture
+    return source, capture
+
+
+def _spool_upload(upload: IO[bytes], spool: IO[bytes], limit: int) -> tuple[str, int]:
     """Copy an upload to ``spool`` within the size cap; return its SHA-256 and size."""
-    limit = settings.FETCH_MAX_BYTES
     digest = hashlib.sha256()
     size = 0
     while chunk := upload.read(1024 * 1024):
@@ -335,16 +355,16 @@ def _spool_upload(upload: IO[bytes], spool: IO[bytes]) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _archive_upload(
+def _store_upload(
     actor: Any, source: Source, payload: bytes, mime: str, filename: str, title: str
 ) -> Capture:
-    extracted = extract_text(payload, mime)
+    """Store the upload's bytes as a WARC and queue its reading (a capture with no URL)."""
     capture = Capture.objects.create(
         source=source,
-        state=CaptureState.FETCHING,
         requested_by=actor,
-        started_at=timezone.now(),
         content_type=mime,
+        size=len(payload),
+        title=(title or filename)[:500],
     )
     name = _warc_name(capture.pk)
     with tempfile.TemporaryFile() as warc_file:
@@ -354,26 +374,219 @@ def _archive_upload(
             content_type=mime,
             software=SOFTWARE,
             original_filename=filename,
-            uploaded_at=capture.started_at,
+            uploaded_at=capture.queued_at,
             filename=name.rsplit("/", 1)[-1],
         )
         warc_file.seek(0)
         stored = _store(name, warc_file)
-    capture.state = CaptureState.ARCHIVED
-    capture.finished_at = timezone.now()
-    capture.size = len(payload)
     capture.sha256 = info.payload_sha256
     capture.warc = stored
-    capture.title = (extracted.title or title or filename)[:500]
-    capture.text = extracted.text
-    capture.save()
+    capture.save(update_fields=["sha256", "warc"])
     audit_record(
-        action="capture.archived",
+        action="capture.uploaded",
         obj=capture,
         actor=actor,
-        after={"sha256": capture.sha256, "size": len(payload), "upload": filename},
+        after={"sha256": capture.sha256, "size": len(payload), "upload": filename, "type": mime},
     )
+    capture_id = capture.pk
+    transaction.on_commit(lambda: _send_capture_tasks([capture_id]))
     return capture
+
+
+# Reading text --------------------------------------------------------------------------------
+
+
+def text_limits() -> isolation.Limits:
+    """The limited child's limits, from settings (the only place they are read)."""
+    return isolation.Limits(
+        cpu_seconds=settings.TEXT_EXTRACTION_CPU_SECONDS,
+        memory_mb=settings.TEXT_EXTRACTION_MEMORY_MB,
+        wall_seconds=settings.TEXT_EXTRACTION_WALL_SECONDS,
+    )
+
+
+def _page_image_name(capture_id: int) -> str:
+    return f"renders/{capture_id // 1000:04d}/capture-{capture_id}-page-1.png"
+
+
+def _text_facts(capture_id: int, reading: isolation.Reading) -> dict[str, Any]:
+    """The capture fields a reading fills in (the page image stored on the way)."""
+    facts: dict[str, Any] = {
+        "text": reading.extracted.text,
+        "text_status": reading.status,
+        "text_reason": reading.reason[:500],
+    }
+    if reading.page_image:
+        facts["page_image"] = _store(_page_image_name(capture_id), _bytes_file(reading.page_image))
+    return facts
+
+
+def _bytes_file(data: bytes) -> IO[bytes]:
+    import io
+
+    return io.BytesIO(data)
+
+
+def _read_text(payload: bytes, content_type: str | None, url: str | None) -> isolation.Reading:
+    """The text of a payload, read in the limited child; ExtractionLimitExceeded past a limit.
+
+    A child that cannot even be started is recorded as a failed reading with its reason (the
+    archive stands); Celery's time limit is never caught here.
+    """
+    try:
+        return isolation.read_payload(payload, content_type, url, limits=text_limits())
+    except (isolation.ExtractionLimitExceeded, SoftTimeLimitExceeded):
+        raise
+    except Exception as exc:  # noqa: BLE001 - recorded on the capture, by name
+        logger.exception("the text extraction child could not run")
+        return isolation.Reading(
+            ExtractedText("", "", None, "other"),
+            TextStatus.FAILED,
+            f"the text extraction process could not run: {type(exc).__name__}: {exc}"[:500],
+        )
+
+
+def _limit_reason(exc: isolation.ExtractionLimitExceeded) -> str:
+    return f"text extraction exceeded its limit: {exc.reason}"
+
+
+def _read_for_capture(
+    capture: Capture,
+    payload: bytes,
+    content_type: str | None,
+    url: str | None,
+    kept: str,
+    facts: dict[str, Any] | None = None,
+) -> isolation.Reading | CaptureOutcome:
+    """Read a claimed capture's text; past a limit, end it failed with the reason, its bytes
+    kept (``kept`` says so) and ``facts`` written, and return that outcome instead."""
+    try:
+        return _read_text(payload, content_type, url)
+    except isolation.ExtractionLimitExceeded as exc:
+        reason = _limit_reason(exc)
+        _finish(
+            capture,
+            CaptureState.FAILED,
+            reason=f"{reason} ({kept})",
+            text_status=TextStatus.LIMIT,
+            text_reason=exc.reason[:500],
+            **(facts or {}),
+        )
+        return CaptureOutcome(CaptureState.FAILED, detail=reason)
+
+
+def _stored_payload(capture: Capture) -> tuple[bytes, str]:
+    """The archived payload and its content type, read back from the capture's WARC."""
+    with default_storage.open(capture.warc.name, "rb") as warc_file:
+        headers, payload = read_response_payload(warc_file, max_bytes=settings.FETCH_MAX_BYTES)
+    content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
+    return payload, content_type or capture.content_type
+
+
+def _read_upload(capture: Capture) -> CaptureOutcome:
+    """A worker reads an upload's stored bytes (its capture, claimed by capture_perform)."""
+    try:
+        payload, _ = _stored_payload(capture)
+    except (OSError, WarcReadError) as exc:
+        reason = f"the stored upload could not be read: {exc}"
+        _finish(capture, CaptureState.FAILED, reason=reason)
+        return CaptureOutcome(CaptureState.FAILED, detail=reason)
+    reading = _read_for_capture(capture, payload, capture.content_type, None, "the upload is kept")
+    if isinstance(reading, CaptureOutcome):
+        return reading
+    title = (reading.extracted.title or capture.title)[:500]
+    _finish(capture, CaptureState.ARCHIVED, title=title, **_text_facts(capture.pk, reading))
+    return CaptureOutcome(CaptureState.ARCHIVED)
+
+
+@transaction.atomic
+def capture_text_rerun(*, actor: Any, capture: Capture) -> Capture:
+    """A person asks for a capture's text to be read again from its archive (queued for a worker).
+
+    For an archived capture, or one that failed at text extraction's limit (its archive kept).
+    """
+    _require_desk_person(actor, "re-run text extraction")
+    locked = Capture.objects.select_for_update().filter(pk=capture.pk).first()
+    if locked is None:
+        raise DomainError("this capture no longer exists", code="not_found")
+    rereadable = locked.state == CaptureState.ARCHIVED or (
+        locked.state == CaptureState.FAILED and locked.text_status == TextStatus.LIMIT
+    )
+    if not rereadable or not locked.warc:
+        raise DomainError("this capture has no archived bytes to read again", code="conflict")
+    if locked.text_status == TextStatus.PENDING:
+        raise DomainError("this capture's text is already being read again", code="conflict")
+    before = {"text_status": locked.text_status, "text_reason": locked.text_reason}
+    locked.text_status = TextStatus.PENDING
+    locked.text_reason = ""
+    locked.save(update_fields=["text_status", "text_reason"])
+    audit_record(
+        action="capture.text_rerun_requested",
+        obj=locked,
+        actor=actor,
+        before=before,
+        after={"text_status": TextStatus.PENDING},
+    )
+    capture_id = locked.pk
+    transaction.on_commit(lambda: _send_text_read(capture_id))
+    capture.text_status, capture.text_reason = locked.text_status, locked.text_reason
+    return capture
+
+
+def _send_text_read(capture_id: int) -> None:
+    from sources.tasks import read_capture_text
+
+    read_capture_text.delay(capture_id)
+
+
+def capture_text_read(*, capture_id: int) -> str:
+    """Read a capture's text again from its WARC, in the limited child; returns the text status.
+
+    An archived capture stays archived (its new text is matched again); one that had failed at
+    the limit becomes archived once its text is read.
+    """
+    capture = Capture.objects.select_related("source").filter(pk=capture_id).first()
+    if capture is None or capture.text_status != TextStatus.PENDING or not capture.warc:
+        return capture.text_status if capture else "missing"
+    try:
+        payload, content_type = _stored_payload(capture)
+        reading = _read_text(payload, content_type, capture.final_url or None)
+        facts = _text_facts(capture.pk, reading)
+        if reading.extracted.title:
+            facts["title"] = reading.extracted.title[:500]
+    except isolation.ExtractionLimitExceeded as exc:
+        facts = {"text_status": TextStatus.LIMIT, "text_reason": exc.reason[:500]}
+    except (OSError, WarcReadError) as exc:
+        facts = {
+            "text_status": TextStatus.FAILED,
+            "text_reason": f"the archive could not be read: {exc}"[:500],
+        }
+    state = capture.state
+    if state == CaptureState.FAILED and facts["text_status"] != TextStatus.LIMIT:
+        state = CaptureState.ARCHIVED
+        facts.update(state=state, failure_reason="")
+    with transaction.atomic():
+        done = Capture.objects.filter(pk=capture.pk, text_status=TextStatus.PENDING).update(**facts)
+        if not done:
+            return Capture.objects.get(pk=capture.pk).text_status
+        audit_record(
+            action="capture.text_read",
+            obj=capture,
+            system_actor=READER,
+            after={
+                "state": state,
+                "text_status": facts["text_status"],
+                "text_reason": facts.get("text_reason", ""),
+                "text_chars": len(facts.get("text", "")),
+            },
+        )
+        if state == CaptureState.ARCHIVED:
+            transaction.on_commit(
+                lambda: capture_finished.send_robust(
+                    sender=Capture, capture_id=capture_id, state=state
+                )
+            )
+    return facts["text_status"]
 
 
 # Running a capture ---------------------------------------------------------------------------
@@ -451,6 +664,7 @@ def _finish(
                     "http_status": fields.get("http_status", capture.http_status),
                     "sha256": fields.get("sha256", capture.sha256),
                     "attempts": capture.attempts,
+                    "text_status": fields.get("text_status", capture.text_status),
                 },
             )
     return bool(done)
@@ -462,6 +676,17 @@ def capture_perform(*, capture_id: int) -> CaptureOutcome:
         state = Capture.objects.filter(pk=capture_id).values_list("state", flat=True).first()
         return CaptureOutcome(state or "missing", detail="not queued: nothing to do")
     capture = Capture.objects.select_related("source").get(pk=capture_id)
+    if capture.attempts > settings.CAPTURE_MAX_ATTEMPTS:
+        # Every earlier attempt was claimed and never finished: the worker was killed (at the
+        # hard time limit, or out of memory) or lost. Running it again would only repeat that.
+        reason = (
+            f"gave up after {capture.attempts - 1} attempts that ended without a result "
+            "(the worker was stopped at its time limit or lost)"
+        )
+        _finish(capture, CaptureState.FAILED, reason=reason)
+        return CaptureOutcome(CaptureState.FAILED, detail=reason)
+    if capture.is_upload:
+        return _read_upload(capture)
     url = capture.requested_url or capture.source.url
     policy = fetch_policy()
     host = urlsplit(url).hostname or ""
@@ -582,7 +807,6 @@ def _archive(
     reason: str = "",
     truncated: str | None = None,
 ) -> CaptureOutcome:
-    extracted = extract_text(result.decoded_body, result.content_type, result.final_url)
     payload_sha256 = hashlib.sha256(result.body).hexdigest()
     earlier = (
         Capture.objects.filter(
@@ -600,8 +824,6 @@ def _archive(
         "content_type": (result.content_type or "")[:200],
         "size": len(result.body),
         "sha256": payload_sha256,
-        "title": extracted.title[:500],
-        "text": extracted.text,
         "fetch_ms": result.elapsed_ms,
     }
     if earlier is not None:
@@ -620,7 +842,19 @@ def _archive(
             warc_file.seek(0)
             facts["warc"] = _store(name, warc_file)
         facts["sha256"] = info.payload_sha256
-    if not _finish(capture, state, reason=reason, source_title=extracted.title[:500], **facts):
+    reading = _read_for_capture(
+        capture,
+        result.decoded_body,
+        result.content_type,
+        result.final_url,
+        "the archive is kept",
+        facts,
+    )
+    if isinstance(reading, CaptureOutcome):
+        return reading
+    title = reading.extracted.title[:500]
+    facts.update(title=title, **_text_facts(capture.pk, reading))
+    if not _finish(capture, state, reason=reason, source_title=title, **facts):
         return CaptureOutcome(state, detail="already finished by another worker")
     return CaptureOutcome(state, detail=reason)
 

@@ -5,8 +5,18 @@ from __future__ import annotations
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_process_init
 from django.conf import settings
 from django.db import OperationalError
+
+from sources import isolation
+
+
+@worker_process_init.connect
+def _start_text_extraction(**kwargs: object) -> None:
+    """Each prefork pool process starts its text-extraction forkserver as it starts."""
+    isolation.start()
+
 
 # Limits well above the fetcher's own total timeout, so the fetcher normally ends first.
 _SOFT_LIMIT = settings.CAPTURE_SOFT_TIME_LIMIT
@@ -34,6 +44,24 @@ def capture_source(self, capture_id: int) -> str:
     if outcome.retry_in is not None:
         raise self.retry(countdown=outcome.retry_in)
     return outcome.state
+
+
+@shared_task(
+    name="sources.read_capture_text",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=_SOFT_LIMIT,
+    time_limit=_HARD_LIMIT,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+    ignore_result=True,
+)
+def read_capture_text(capture_id: int) -> str:
+    """A person asked for a capture's text to be read again from its archive."""
+    from sources.services import capture_text_read
+
+    return capture_text_read(capture_id=capture_id)
 
 
 @shared_task(name="sources.requeue_stale_captures", ignore_result=True)

@@ -6,7 +6,9 @@ declaration, then charset_normalizer's guess. A label is only trusted if the byt
 cleanly under it, so a windows-1251 page mislabelled as UTF-8 falls through to the next source
 instead of coming out as replacement characters.
 
-Extraction never raises: junk in, empty text out.
+Extraction never raises (junk in, empty text out) unless asked to be ``strict``, which the
+limited child of sources/isolation.py is, so a parser error is recorded with its reason. Neither
+way swallows Celery's time-limit exception or a MemoryError: those end the run, not one page.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ import logging
 import re
 from dataclasses import dataclass
 
+from celery.exceptions import SoftTimeLimitExceeded
+
 from sources.flat_text import BLOCK_TAGS as _BLOCK_TAGS
 from sources.flat_text import INVISIBLE_TAGS as _INVISIBLE_TAGS
 from sources.flat_text import flat_text
 
-__all__ = ["ExtractedText", "decode_text", "extract_text"]
+__all__ = ["ExtractedText", "decode_text", "extract_text", "is_pdf"]
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +79,8 @@ _HTML_SNIFF = re.compile(
     re.I | re.S,
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Not junk in the payload but the end of this run: never caught as a parser's failure.
+_ABORTS = (SoftTimeLimitExceeded, MemoryError)
 
 
 @dataclass(frozen=True)
@@ -85,8 +91,10 @@ class ExtractedText:
     kind: str  # "html", "pdf", "text", "image" or "other"
 
 
-def extract_text(payload: bytes, content_type: str | None, url: str | None = None) -> ExtractedText:
-    """Readable text of ``payload``; never raises, returning empty text for junk."""
+def extract_text(
+    payload: bytes, content_type: str | None, url: str | None = None, *, strict: bool = False
+) -> ExtractedText:
+    """Readable text of ``payload``; returns empty text for junk, or raises when ``strict``."""
     kind = "other"
     try:
         mime, header_charset = _parse_content_type(content_type)
@@ -99,13 +107,22 @@ def extract_text(payload: bytes, content_type: str | None, url: str | None = Non
             text, charset = decode_text(payload, header_charset)
             return ExtractedText("", _clean(text), charset, "text")
         return ExtractedText("", "", None, kind)
+    except _ABORTS:
+        raise
     except Exception as exc:  # junk must never break a capture; the archive keeps the bytes
+        if strict:
+            raise
         logger.warning("text extraction failed (%s, %s): %r", kind, url, exc)
         return ExtractedText("", "", None, kind)
 
 
 # ---------------------------------------------------------------------------------------------
 # Type and charset
+
+
+def is_pdf(payload: bytes, content_type: str | None) -> bool:
+    """Whether these bytes are a PDF, by their magic number or their label."""
+    return _kind(payload, _parse_content_type(content_type)[0]) == "pdf"
 
 
 def _parse_content_type(value: str | None) -> tuple[str, str | None]:
@@ -229,6 +246,8 @@ def _extract_html(payload: bytes, header_charset: str | None, url: str | None) -
 
     try:
         doc = lxml.html.document_fromstring(markup)
+    except _ABORTS:
+        raise
     except Exception:  # lxml raises several types on hopeless markup
         doc = None
     title = _html_title(doc) if doc is not None else ""
@@ -246,11 +265,15 @@ def _extract_html(payload: bytes, header_charset: str | None, url: str | None) -
             favor_recall=True,
         )
         text = _paragraphs(extracted or "")
+    except _ABORTS:
+        raise
     except Exception:
         logger.info("trafilatura failed on %s; using plain text dump", url, exc_info=True)
     if not text and doc is not None:
         try:
             text = _lxml_text(lxml.html.document_fromstring(markup))
+        except _ABORTS:
+            raise
         except Exception:
             text = ""
     if not text:
@@ -310,6 +333,8 @@ def _extract_pdf(payload: bytes) -> ExtractedText:
             break
         try:
             page_text = page.extract_text() or ""
+        except _ABORTS:
+            raise
         except Exception:  # a broken page should not lose the others
             logger.info("pypdf could not extract page %d", index, exc_info=True)
             continue

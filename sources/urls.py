@@ -15,6 +15,16 @@ urlpatterns = [
     path("captures/<int:capture_id>/warc", views.capture_warc, name="capture-warc"),
     path("captures/<int:capture_id>/original", views.capture_original, name="capture-original"),
     path(
+        "captures/<int:capture_id>/page-1.png",
+        views.capture_page_image,
+        name="capture-page-image",
+    ),
+    path(
+        "captures/<int:capture_id>/text/rerun/",
+        views.capture_text_rerun,
+        name="capture-text-rerun",
+    ),
+    path(
         "suggestions/<int:suggestion_id>/confirm/",
         views.suggestion_confirm,
         name="suggestion-confirm",

@@ -17,8 +17,9 @@ from factcheck.roles import is_fact_checker
 from factcheck.submissions import once_per_submission
 from factcheck.views import post_only
 from sources import selectors, services
-from sources.models import CaptureState, EvidenceSuggestion, RecheckAlert, Source
+from sources.models import Capture, CaptureState, EvidenceSuggestion, RecheckAlert, Source
 from sources.reader import reader_html, reader_html_with_passage
+from sources.text import is_pdf
 from sources.warc import WarcReadError, read_response_payload
 
 
@@ -93,7 +94,7 @@ def source_upload(request: HttpRequest, claim_id: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{upload.name} archived.")
+        messages.success(request, f"{upload.name} is stored; its text is being read.")
     return redirect("claims:detail", claim_id=claim.pk)
 
 
@@ -184,9 +185,46 @@ def capture_original(request: HttpRequest, capture_id: int) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     response["Referrer-Policy"] = "no-referrer"
-    disposition = "attachment" if request.GET.get("download") else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="capture-{capture.pk}-original"'
+    pdf = is_pdf(payload, content_type)
+    # A browser's PDF viewer runs the PDF's JavaScript and ignores the sandbox policy: a PDF is
+    # only ever a download. The reader view shows its text and its first page as an image.
+    disposition = "attachment" if pdf or request.GET.get("download") else "inline"
+    name = f"capture-{capture.pk}-original" + (".pdf" if pdf else "")
+    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
     return response
+
+
+@require_GET
+def capture_page_image(request: HttpRequest, capture_id: int) -> FileResponse:
+    """A PDF capture's first page, drawn as a PNG by the limited text-extraction child."""
+    capture = _playback_capture(request, capture_id)
+    if not capture.page_image:
+        raise Http404("this capture has no page image")
+    response = FileResponse(
+        default_storage.open(capture.page_image.name, "rb"), content_type="image/png"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = SANDBOX_POLICY
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
+@post_only(back=lambda capture_id: reverse("sources:capture", args=[capture_id]))
+@once_per_submission
+def capture_text_rerun(request: HttpRequest, capture_id: int) -> HttpResponse:
+    """Read a capture's text again from its archive (queued for a worker)."""
+    _researcher(request)
+    capture = get_object_or_404(Capture.objects.select_related("source"), pk=capture_id)
+    try:
+        services.capture_text_rerun(actor=request.user, capture=capture)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The text is being read again from the archived copy.")
+    claim_id = capture.source.evidence.values_list("claim_id", flat=True).first()
+    if claim_id is not None:
+        return redirect("claims:detail", claim_id=claim_id)
+    return redirect("sources:capture", capture_id=capture.pk)
 
 
 # Suggested evidence and re-check alerts ------------------------------------------------------

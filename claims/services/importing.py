@@ -100,37 +100,51 @@ def page_metadata(payload: bytes, content_type: str | None, url: str | None) -> 
     }
 
 
+@transaction.atomic
 def article_import_file(
     *, actor: Any, upload: IO[bytes], filename: str, content_type: str | None = None
 ) -> tuple[Article, bool]:
-    """Import an uploaded HTML, PDF or text file, taking its metadata where it has any."""
-    _require_researcher(actor)
-    payload = upload.read(MAX_UPLOAD_BYTES + 1)
-    if len(payload) > MAX_UPLOAD_BYTES:
-        raise DomainError(
-            f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB",
-            fields={"file": ["too large"]},
-        )
-    if not payload:
-        raise DomainError("the file is empty", fields={"file": ["empty"]})
-    from sources.text import extract_text
+    """Import an uploaded HTML, PDF or text file: typed by its content, stored and hashed here,
+    its text read by a worker in a limited child, like any upload.
 
-    extracted = extract_text(payload, content_type, None)
-    if extracted.kind not in ("html", "pdf", "text"):
-        raise DomainError(
-            "upload an HTML, PDF or plain-text file", fields={"file": ["unsupported type"]}
-        )
-    if not extracted.text.strip():
-        raise DomainError("no readable text was found in the file", fields={"file": ["no text"]})
-    meta = page_metadata(payload, content_type, None) if extracted.kind == "html" else {}
-    return article_import_text(
+    The article waits (import_state "waiting") until that reading ends, as an import from a URL
+    does; see article_complete_from_capture. ``content_type`` (the browser's label) is not used:
+    the bytes say what the file is.
+    """
+    _require_researcher(actor)
+    from sources.services import upload_store
+
+    source, capture = upload_store(
         actor=actor,
-        body=extracted.text,
-        title=meta.get("title") or extracted.title or filename,
-        publisher=meta.get("publisher", ""),
-        author=meta.get("author", ""),
-        published_on=meta.get("published_on"),
+        upload=upload,
+        filename=filename,
+        title=filename,
+        accept=("text/html", "text/plain", "application/pdf"),
+        max_bytes=MAX_UPLOAD_BYTES,
     )
+    content_hash = article_content_hash(f"upload:{source.upload_sha256}")
+    existing = Article.objects.filter(import_capture__source=source).first()
+    if existing is None:
+        existing = Article.objects.filter(content_hash=content_hash).first()
+    if existing is not None:
+        return existing, False
+    article = Article.objects.create(
+        title=filename[:500] or "Uploaded article",
+        content_hash=content_hash,
+        import_state=ArticleImportState.WAITING,
+        import_capture=capture,
+        created_by=actor,
+    )
+    audit_record(
+        action="article.import_requested",
+        obj=article,
+        actor=actor,
+        after={"upload": filename, "sha256": source.upload_sha256, "capture": capture.pk},
+    )
+    if not capture.is_pending:  # the same file was read before: take its text now
+        capture_id = capture.pk
+        transaction.on_commit(lambda: article_complete_from_capture(capture_id=capture_id))
+    return article, True
 
 
 @transaction.atomic
@@ -220,7 +234,10 @@ def _complete_waiting_articles(capture_id: int) -> list[int]:
         body = capture.text.replace("\r\n", "\n")
         if not body.strip():
             article.import_state = ArticleImportState.FAILED
-            article.import_error = "the page was archived but no readable text was found in it"
+            article.import_error = (
+                "the page was archived but no readable text was found in it"
+                + (f" ({capture.text_reason})" if capture.text_reason else "")
+            )[:500]
             article.save(update_fields=["import_state", "import_error", "updated_at"])
             audit_record(
                 action="article.import_failed",

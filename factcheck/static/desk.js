@@ -13,6 +13,16 @@
       var link = item.querySelector('[data-role="capture-link"]');
       state.className = "capture capture-" + row.state;
       state.textContent = row.label + (row.reason ? ": " + row.reason : "");
+      var text = item.querySelector('[data-role="capture-text"]');
+      if (text) {
+        text.className = "capture-text capture-text-" + row.text_status;
+        var rereading = row.text_status === "pending" && row.pending && row.state !== "queued"
+          && row.state !== "fetching";
+        var problem = row.text_problem && row.state === "archived";
+        text.textContent = problem ? row.text_label + ": " + row.text_reason
+          : (rereading ? "Reading the text again…" : "");
+        text.hidden = !problem && !rereading;
+      }
       if (link && (row.state === "archived" || row.state === "partial") && row.id) {
         link.href = "/captures/" + row.id + "/";
         if (row.state === "partial") link.textContent = "Read what arrived";

@@ -27,6 +27,19 @@ def desk(client, fact_checker):
     return client
 
 
+def read_by_the_worker(article: Article) -> Article:
+    """What a worker does with an imported file: read it in its limited child, then (on the
+    commit of that capture) fill in the article."""
+    from claims.services.importing import article_complete_from_capture
+    from sources.services import capture_perform
+
+    assert article.import_state == "waiting" and article.body == ""
+    capture_perform(capture_id=article.import_capture_id)
+    article_complete_from_capture(capture_id=article.import_capture_id)
+    article.refresh_from_db()
+    return article
+
+
 def paste(client, body: str, **extra):
     data = {"mode": "paste", "paste-body": body}
     data.update({f"paste-{k}": v for k, v in extra.items()})
@@ -102,7 +115,7 @@ def test_html_file_import_takes_title_author_publisher_and_date(desk):
     upload = io.BytesIO(html)
     upload.name = "oil.html"
     desk.post(reverse("claims:article-import"), {"mode": "file", "file-file": upload})
-    article = Article.objects.get()
+    article = read_by_the_worker(Article.objects.get())
     assert (article.title, article.author, article.publisher) == (
         "Oil shipments resume",
         "Dana Reyes",
@@ -115,8 +128,26 @@ def test_html_file_import_takes_title_author_publisher_and_date(desk):
 def test_pdf_file_import_uses_its_text(desk):
     upload = io.BytesIO(make_pdf(["Imports rose 161.5 per cent in early 2023."], title="Trade"))
     upload.name = "trade.pdf"
-    desk.post(reverse("claims:article-import"), {"mode": "file", "file-file": upload})
-    assert "161.5 per cent" in Article.objects.get().body
+    response = desk.post(reverse("claims:article-import"), {"mode": "file", "file-file": upload})
+    assert "The file is stored; its text is being read" in desk.get(response["Location"]).text
+    article = read_by_the_worker(Article.objects.get())
+    assert article.import_state == "ready" and "161.5 per cent" in article.body
+
+
+def test_a_poison_pdf_import_fails_at_the_text_limit_with_the_reason(desk, settings):
+    from tests.support import hostile
+
+    settings.TEXT_EXTRACTION_CPU_SECONDS = 1
+    upload = io.BytesIO(hostile.cpu_bomb_pdf())
+    upload.name = "report.pdf"
+    response = desk.post(reverse("claims:article-import"), {"mode": "file", "file-file": upload})
+    assert response.status_code == 302  # answered before any reading
+    article = read_by_the_worker(Article.objects.get())
+    assert article.import_state == "failed"
+    assert article.import_error == (
+        "text extraction exceeded its limit: it used more than 1 s of CPU time (the upload is kept)"
+    )
+    assert article.import_error in desk.get(response["Location"]).text
 
 
 @pytest.mark.parametrize(

@@ -18,9 +18,9 @@ READYZ = (
 )
 
 
-def readyz_with(database_url: str, redis_url: str) -> dict:
+def readyz_with(database_url: str, redis_url: str, **extra_env: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FACTCHECK_ENV")}
-    env.update(DATABASE_URL=database_url, REDIS_URL=redis_url)
+    env.update(DATABASE_URL=database_url, REDIS_URL=redis_url, **extra_env)
     env["DJANGO_SETTINGS_MODULE"] = "factcheck.settings"
     result = subprocess.run(
         [sys.executable, "-c", READYZ],
@@ -45,6 +45,7 @@ def test_readyz_is_ready_with_the_real_database_and_broker(db, client):
     response = client.get("/readyz")
     assert response.status_code == 200, response.content
     assert response.json()["checks"]["database"] == "ok"
+    assert response.json()["checks"]["text_extractor"] == "ok"
 
 
 def test_readyz_reports_a_database_that_is_down():
@@ -62,3 +63,24 @@ def test_readyz_reports_a_broker_that_is_down(db):
     assert seen["status"] == 503
     assert seen["body"]["checks"]["broker"] == "failing"
     assert seen["body"]["checks"]["database"] == "ok"
+
+
+def test_readyz_reports_a_text_extractor_whose_parser_is_missing(db, tmp_path):
+    """A runtime that lacks lxml_html_clean (once only pulled in by an extra): trafilatura cannot
+    be imported, so no page would have text. Here a package of that name that fails to import
+    stands first on the path, as a broken install would."""
+    broken = tmp_path / "lxml_html_clean"
+    broken.mkdir()
+    (broken / "__init__.py").write_text("raise ImportError('lxml_html_clean is not installed')\n")
+    test_db = connection.settings_dict["NAME"]
+    seen = readyz_with(
+        f"postgres://postgres@127.0.0.1:5432/{test_db}",
+        os.environ["REDIS_URL"],
+        PYTHONPATH=f"{tmp_path}{os.pathsep}{ROOT}",
+    )
+    assert seen["status"] == 503
+    assert seen["body"]["checks"]["text_extractor"] == "failing"
+    assert seen["body"]["checks"]["database"] == "ok"
+    assert seen["body"]["errors"]["text_extractor"] == (
+        "lxml_html_clean cannot be imported: ImportError: lxml_html_clean is not installed"
+    )

@@ -7,18 +7,11 @@ line, for a run that overstays for any other reason. Here the fetcher is given 3
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
 from sources.models import Capture, CaptureState
 from tests.sources.httpserver import HTTPTestServer, Reply
-from tests.support.worker import celery_worker, database_url_for_worker, flush_broker
+from tests.support.worker import capture_command, celery_worker, flush_broker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -39,24 +32,7 @@ def prefork_worker(django_db_setup, django_db_blocker):
 
 
 def _capture(url: str) -> dict:
-    """`manage.py capture URL --wait` with the same limits as the worker: Celery sends the time
-    limits with each task message, from the sender's settings, so they must be set alike."""
-    env = {
-        **os.environ,
-        **LIMITS,
-        "DATABASE_URL": database_url_for_worker(),
-        "ARCHIVE_ROOT": str(settings.ARCHIVE_ROOT),
-    }
-    done = subprocess.run(
-        [sys.executable, "manage.py", "capture", url, "--wait", "--format", "json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=90,
-        cwd=Path(__file__).resolve().parents[2],
-    )
-    assert done.stdout, done.stderr
-    return json.loads(done.stdout)
+    return capture_command(url, LIMITS)
 
 
 def test_a_capture_past_its_time_limit_fails_and_the_worker_goes_on(prefork_worker):

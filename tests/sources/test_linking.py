@@ -72,7 +72,7 @@ def test_someone_without_a_role_cannot_link(claim, django_user_model):
     assert refused.value.code == "forbidden"
 
 
-def test_upload_is_hashed_archived_and_extracted(claim, fact_checker):
+def test_upload_is_hashed_and_stored_then_read_by_a_worker(claim, fact_checker):
     pdf = make_pdf(["Russia started its first shipment of 67,300 barrels"], title="Shipments")
     evidence = source_upload(
         actor=fact_checker,
@@ -82,13 +82,20 @@ def test_upload_is_hashed_archived_and_extracted(claim, fact_checker):
         content_type="application/pdf",
     )
     capture = evidence.source.captures.get()
-    assert capture.state == CaptureState.ARCHIVED
-    assert "67,300 barrels" in capture.text
-    assert evidence.source.kind == "pdf"
     import hashlib
 
-    assert evidence.source.upload_sha256 == hashlib.sha256(pdf).hexdigest()
+    # The request stores and hashes the file; its text is not read there.
+    assert capture.state == CaptureState.QUEUED and capture.text_status == "pending"
+    assert capture.text == ""
+    assert evidence.source.kind == "pdf"
+    assert evidence.source.upload_sha256 == hashlib.sha256(pdf).hexdigest() == capture.sha256
     assert capture.warc.name.endswith(".warc.gz")
+
+    assert capture_perform(capture_id=capture.pk).state == CaptureState.ARCHIVED  # the worker
+    capture.refresh_from_db()
+    assert capture.state == CaptureState.ARCHIVED and capture.attempts == 1
+    assert "67,300 barrels" in capture.text and capture.text_status == "ok"
+    assert capture.sha256 == hashlib.sha256(pdf).hexdigest()
     again = source_upload(
         actor=fact_checker, claim=claim, upload=io.BytesIO(pdf), filename="copy.pdf"
     )
@@ -99,7 +106,7 @@ def test_upload_is_hashed_archived_and_extracted(claim, fact_checker):
     ("payload", "name", "message"),
     [
         (b"", "empty.txt", "empty"),
-        (b"\x00\x01\x02binary", "tool.exe", "unsupported file type"),
+        (b"\x00\x01\x02binary", "tool.exe", "binary data of no known document type"),
     ],
 )
 def test_bad_uploads_are_refused_and_nothing_is_saved(claim, fact_checker, payload, name, message):

@@ -37,6 +37,20 @@ def flush_broker() -> None:
     redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
 
 
+def app_process_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of an app process the tests start (worker, gunicorn): development mode
+    against the test database, the test broker and the test archive folder."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FACTCHECK_ENV")}
+    env.update(
+        DATABASE_URL=database_url_for_worker(),
+        REDIS_URL=settings.CELERY_BROKER_URL,
+        ARCHIVE_ROOT=str(settings.ARCHIVE_ROOT),
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra or {})
+    return env
+
+
 class Worker:
     def __init__(self, process: subprocess.Popen, log: list[str]) -> None:
         self.process = process
@@ -54,17 +68,8 @@ class Worker:
 
 
 def _celery_env(env: dict[str, str] | None) -> dict[str, str]:
-    """The test's database and broker for a Celery process, without production switches."""
-    out = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FACTCHECK_ENV")}
-    out.update(
-        DATABASE_URL=database_url_for_worker(),
-        REDIS_URL=settings.CELERY_BROKER_URL,
-        ARCHIVE_ROOT=str(settings.ARCHIVE_ROOT),
-        FETCH_ALLOW_PRIVATE="1",
-        PYTHONUNBUFFERED="1",
-    )
-    out.update(env or {})
-    return out
+    """The environment of a Celery process: an app process that may fetch from loopback."""
+    return app_process_env({"FETCH_ALLOW_PRIVATE": "1", **(env or {})})
 
 
 @contextmanager
@@ -157,6 +162,33 @@ def show_worker_log_on_failure(request):
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed and "worker" in request.fixturenames:
         print("".join(request.getfixturevalue("worker").log[-60:]))
+
+
+def capture_command(url: str, env: dict[str, str] | None = None, *, wait: float = 90) -> dict:
+    """`manage.py capture URL --wait --format json` against the test database; its JSON.
+
+    Give it the worker's limits in ``env``: Celery sends the time limits with each task message,
+    from the sender's settings, so they must be set alike.
+    """
+    import json
+
+    command_env = {
+        **os.environ,
+        **(env or {}),
+        "DATABASE_URL": database_url_for_worker(),
+        "ARCHIVE_ROOT": str(settings.ARCHIVE_ROOT),
+    }
+    done = subprocess.run(
+        [sys.executable, "manage.py", "capture", url, "--wait", "--timeout", str(wait)]
+        + ["--format", "json"],
+        capture_output=True,
+        text=True,
+        env=command_env,
+        timeout=wait + 90,
+        cwd=ROOT,
+    )
+    assert done.stdout, done.stderr
+    return json.loads(done.stdout)
 
 
 def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.2, what: str = "condition"):

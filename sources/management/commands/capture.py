@@ -47,6 +47,8 @@ def capture_facts(capture: Capture) -> dict:
         "warc": capture.warc.name if capture.warc else None,
         "title": capture.title,
         "text_chars": len(capture.text),
+        "text_status": capture.text_status,
+        "text_reason": capture.text_reason,
     }
 
 
