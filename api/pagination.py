@@ -107,7 +107,7 @@ def paginate(
     """One page of `queryset` (as values() rows when `fields` is given) and the next link."""
     size = page_size(request)
     cursor = request.query_params.get("cursor")
-    if cursor is not None:
+    if cursor:  # empty (`cursor=`) is the first page, as the schema's plain string allows
         value, pk = _decode(cursor, ordering)
         if ordering.descending:
             after = Q(**{f"{ordering.field}__lt": value}) | Q(
