@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.http import HttpRequest
 
 from claims.models import Claim
 from sources.models import Capture
@@ -20,7 +21,7 @@ def source(fact_checker):
 
 @pytest.fixture
 def desk(client, fact_checker):
-    client.login(username=fact_checker.username, password=PASSWORD)
+    client.login(request=HttpRequest(), username=fact_checker.username, password=PASSWORD)
     return client
 
 
