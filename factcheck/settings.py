@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Weighs a request's body (Content-Length, who may upload) before CSRF or a view reads it.
+    "factcheck.request_limits.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Turns a login that django-axes refused (too many failures) into the lock-out page.
     "axes.middleware.AxesMiddleware",
@@ -195,6 +197,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # A pasted article may be a few megabytes: let it reach the form, which states the real limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Uploads stop being read once a file passes FETCH_MAX_BYTES (factcheck/request_limits.py).
+FILE_UPLOAD_HANDLERS = [
+    "factcheck.request_limits.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR") or None
 # Failed logins: django-axes locks an account, and a client address, after LOGIN_FAILURE_LIMIT
 # failures, for LOGIN_LOCKOUT_SECONDS (factcheck/login_throttle.py).
 AUTHENTICATION_BACKENDS = [
