@@ -51,6 +51,7 @@ from api.serializers import (
 from claims import services as claim_services
 from claims.models import Article, Claim, Rating, RatingScale
 from claims.selectors import claim_actions_for, claims_visible_to, ratings_visible_to
+from factcheck.bidi import balance_data
 from factcheck.errors import DomainError
 from factcheck.roles import is_fact_checker
 from sources.selectors import evidence_for_claim
@@ -400,7 +401,7 @@ class ClaimReviewView(PolledView):
             raise NotFound(f"Claim {pk} has no published verdict.")
         if validator.not_modified(request):  # `*` or If-Modified-Since, now that it exists
             return validator.not_modified_response()
-        response = json_response(claimreview_for(claim, verdict))
+        response = json_response(balance_data(claimreview_for(claim, verdict)))
         response["Content-Type"] = "application/ld+json"
         return validator.apply(response)
 
@@ -424,7 +425,9 @@ class ClaimReviewFeed(PolledView):
             request, selectors.published_claims_for_claimreview(), ordering
         )
         verdicts = selectors.latest_verdicts_of([c.pk for c in claims])
-        results = [claimreview_for(c, verdicts[c.pk]) for c in claims if c.pk in verdicts]
+        results = [
+            balance_data(claimreview_for(c, verdicts[c.pk])) for c in claims if c.pk in verdicts
+        ]
         return validator.apply(json_response({"next": next_link, "results": results}))
 
 

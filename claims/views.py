@@ -35,6 +35,7 @@ from claims.models import (
     Scale,
     VerdictVersion,
 )
+from factcheck.bidi import balance_data
 from factcheck.errors import DomainError
 from factcheck.roles import is_editor
 from factcheck.search import prior_checks
@@ -753,6 +754,7 @@ _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"
 
 def json_ld(data: dict[str, Any]) -> str:
     """The text of a <script type="application/ld+json"> data block (never executed)."""
+    data = balance_data(data)  # no direction control left open for what a reader prints next
     return json.dumps(data, ensure_ascii=False, indent=2).translate(_SCRIPT_ESCAPES)
 
 

@@ -136,6 +136,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # `bdi` and `bidi_plain`: untrusted text isolated from the desk's own words.
+            "builtins": ["factcheck.templatetags.bidi"],
         },
     },
 ]
