@@ -136,19 +136,25 @@ def post(
     return status, text, sent[0]
 
 
+def upload(server, claim, cookies: dict[str, str], body: bytes, **kwargs) -> tuple[int, str, int]:
+    """POST `body` to the claim's upload form; kwargs as for post() (length defaults to the
+    body's own)."""
+    kwargs.setdefault("length", len(body))
+    return post(server, f"/claims/{claim.pk}/sources/upload/", cookies=cookies, body=body, **kwargs)
+
+
+def huge_upload(server, claim, cookies: dict[str, str], csrf: str = "") -> tuple[int, str, int]:
+    """Declare 300 MB, send the first one and keep sending while the server listens."""
+    head = _multipart_head(csrf) + b"A" * MB
+    return upload(server, claim, cookies, head, length=300 * MB, more=299 * MB)
+
+
 def test_an_anonymous_upload_is_sent_to_log_in_unread_and_nothing_reaches_the_disk(
     server, spool, claim
 ):
     csrf = secrets.token_hex(16)  # the login page's CSRF cookie, which anyone can get
     with Watcher(spool) as watch:
-        status, answer, sent = post(
-            server,
-            f"/claims/{claim.pk}/sources/upload/",
-            cookies={"csrftoken": csrf},
-            length=300 * MB,
-            body=_multipart_head(csrf) + b"A" * MB,
-            more=299 * MB,
-        )
+        status, answer, sent = huge_upload(server, claim, {"csrftoken": csrf}, csrf)
     assert status == 302, answer[:500]
     assert f"Location: /accounts/login/?next=/claims/{claim.pk}/sources/upload/" in answer
     assert watch.peak == 0
@@ -161,14 +167,7 @@ def test_an_upload_from_someone_without_a_desk_role_is_a_403_unread(server, spoo
     csrf = secrets.token_hex(16)
     cookies = {"sessionid": _session_of(outsider), "csrftoken": csrf}
     with Watcher(spool) as watch:
-        status, answer, sent = post(
-            server,
-            f"/claims/{claim.pk}/sources/upload/",
-            cookies=cookies,
-            length=300 * MB,
-            body=_multipart_head(csrf) + b"A" * MB,
-            more=299 * MB,
-        )
+        status, answer, sent = huge_upload(server, claim, cookies, csrf)
     assert status == 403, answer[:500]
     assert "Log in as a fact-checker or an editor to upload files" in answer
     assert watch.peak == 0
@@ -180,14 +179,7 @@ def test_an_oversized_upload_is_refused_from_its_length_before_csrf(
 ):
     cookies = {"sessionid": _session_of(fact_checker)}  # and no CSRF token at all
     with Watcher(spool) as watch:
-        status, answer, sent = post(
-            server,
-            f"/claims/{claim.pk}/sources/upload/",
-            cookies=cookies,
-            length=300 * MB,
-            body=_multipart_head("") + b"A" * MB,
-            more=299 * MB,
-        )
+        status, answer, sent = huge_upload(server, claim, cookies)
     assert status == 413, answer[:500]
     assert "larger than 4 MB, the most the desk accepts for one file" in answer
     assert "Nothing was saved" in answer
@@ -204,13 +196,7 @@ def test_a_file_past_the_limit_inside_an_honest_body_stops_being_read_there(
     body = _multipart_head(csrf) + b"B" * (FILE_LIMIT + MB // 2) + _multipart_tail()
     assert len(body) < FILE_LIMIT + MB  # within the body limit: the length alone passes
     with Watcher(spool) as watch:
-        status, answer, _ = post(
-            server,
-            f"/claims/{claim.pk}/sources/upload/",
-            cookies=cookies,
-            length=len(body),
-            body=body,
-        )
+        status, answer, _ = upload(server, claim, cookies, body)
     assert status == 413, answer[:500]
     assert "larger than 4 MB" in answer
     assert watch.peak <= FILE_LIMIT
@@ -222,13 +208,7 @@ def test_an_upload_within_the_limits_is_archived(server, spool, claim, fact_chec
     csrf = secrets.token_hex(16)
     cookies = {"sessionid": _session_of(fact_checker), "csrftoken": csrf}
     body = _multipart_head(csrf) + b"Tonnage at the port rose 12 percent.\n" + _multipart_tail()
-    status, answer, _ = post(
-        server,
-        f"/claims/{claim.pk}/sources/upload/",
-        cookies=cookies,
-        length=len(body),
-        body=body,
-    )
+    status, answer, _ = upload(server, claim, cookies, body)
     assert status == 302, answer[:500]
     assert Evidence.objects.filter(claim=claim).count() == 1
 
