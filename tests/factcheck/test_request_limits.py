@@ -230,3 +230,26 @@ def test_an_oversized_form_anywhere_is_a_413_from_its_length(server, spool):
     sock.close()
     assert answer.startswith(b"HTTP/1.1 413")
     assert b"The request is larger than 12 MB" in answer
+
+
+def test_the_api_answers_the_same_refusals_in_its_error_shape(client):
+    csrf = secrets.token_hex(16)
+    anonymous_upload = client.generic(
+        "POST",
+        "/api/v1/claims/1/sources/",
+        _multipart_head(csrf) + b"C" * (128 * 1024) + _multipart_tail(),
+        content_type=f"multipart/form-data; boundary={BOUNDARY}",
+    )
+    assert anonymous_upload.status_code == 403
+    assert anonymous_upload.json()["error"]["code"] == "forbidden"
+    huge_json = client.generic(
+        "POST",
+        "/api/v1/claims/",
+        b'{"text": "' + b"x" * (13 * MB) + b'"}',
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Bearer not-checked-before-the-size",
+    )
+    assert huge_json.status_code == 413
+    error = huge_json.json()["error"]
+    assert error["code"] == "too_large"
+    assert error["message"].startswith("The request is larger than 12 MB")
