@@ -16,7 +16,7 @@ from api import selectors
 from api.claimreview import claimreview_for
 from api.conditional import VersionValidator, body_etag
 from api.filters import LIST_PARAMETERS, ClaimFilter, apply_filters, reject_unknown_parameters
-from api.pagination import orderings, paginate
+from api.pagination import check_page_request, orderings, paginate
 from api.permissions import IsDeskMember, ReadsOpenWritesForDesk
 from api.polling import PolledView
 from api.responses import (
@@ -112,12 +112,13 @@ class ClaimList(PolledView):
     )
     def get(self, request: Any) -> Any:
         reject_unknown_parameters(request, LIST_PARAMETERS | set(ClaimFilter.base_filters))
+        ordering = pick_ordering(request, CLAIM_ORDERINGS, "-updated_at")
+        check_page_request(request, ordering)
         validator = VersionValidator.for_request(request)
         if validator.not_modified(request):
             return validator.not_modified_response()
         if (cached := validator.cached_body()) is not None:
             return validator.apply(HttpResponse(cached, content_type=JSON))
-        ordering = pick_ordering(request, CLAIM_ORDERINGS, "-updated_at")
         claims = apply_filters(ClaimFilter, request, claims_visible_to(request.user))
         fields = rep.CLAIM_ROW_FIELDS
         if ordering.field not in fields:
@@ -417,10 +418,11 @@ class ClaimReviewFeed(PolledView):
     )
     def get(self, request: Any) -> Any:
         reject_unknown_parameters(request, LIST_PARAMETERS)
+        ordering = pick_ordering(request, CLAIMREVIEW_ORDERINGS, "-published_at")
+        check_page_request(request, ordering)
         validator = VersionValidator.for_request(request)
         if validator.not_modified(request):
             return validator.not_modified_response()
-        ordering = pick_ordering(request, CLAIMREVIEW_ORDERINGS, "-published_at")
         claims, next_link = paginate(
             request, selectors.published_claims_for_claimreview(), ordering
         )

@@ -73,3 +73,10 @@ def test_the_schema_says_what_the_api_does(editor_client):
     body = schema["components"]["schemas"]["ClaimCreateRequest"]["properties"]
     assert body["date_precision"]["description"].startswith("Required (not empty) when")
     assert body["claimant"]["type"] == "string"
+
+
+def test_a_refused_list_request_is_refused_before_any_304(editor_client):
+    for path in ("/api/v1/claims/", "/api/v1/claimreview/"):
+        for query in ("ordering=sideways", "page_size=0", "cursor=not-one-of-ours"):
+            response = editor_client.get(f"{path}?{query}", HTTP_IF_NONE_MATCH="*")
+            assert response.status_code == 400, (path, query)
