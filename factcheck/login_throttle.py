@@ -37,8 +37,8 @@ def lockout_message() -> str:
     minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
     return (
         "Too many failed logins for this account or from this address: logging in is locked "
-        f"for {minutes} minute{'s' if minutes != 1 else ''}. Try again later, or ask an editor "
-        "to reset your password."
+        f"for {minutes} minute{'s' if minutes != 1 else ''}. Try again then; an administrator "
+        "can lift it sooner (admin, Access attempts)."
     )
 
 
