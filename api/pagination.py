@@ -95,6 +95,15 @@ def _decode(cursor: str, ordering: Ordering) -> tuple[Any, int]:
     return value, pk
 
 
+def check_page_request(request: Any, ordering: Ordering) -> None:
+    """Refuse a bad page size or cursor (400) before any answer, a 304 included: a request the
+    schema refuses is refused whatever its validators say."""
+    page_size(request)
+    cursor = request.query_params.get("cursor")
+    if cursor:
+        _decode(cursor, ordering)
+
+
 def paginate(
     request: Any,
     queryset: QuerySet,
@@ -107,7 +116,7 @@ def paginate(
     """One page of `queryset` (as values() rows when `fields` is given) and the next link."""
     size = page_size(request)
     cursor = request.query_params.get("cursor")
-    if cursor is not None:
+    if cursor:  # empty (`cursor=`) is the first page, as the schema's plain string allows
         value, pk = _decode(cursor, ordering)
         if ordering.descending:
             after = Q(**{f"{ordering.field}__lt": value}) | Q(

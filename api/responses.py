@@ -28,7 +28,7 @@ def claims_base(request: Any) -> str:
 
 
 def pick_ordering(request: Any, allowed: dict[str, Ordering], default: str) -> Ordering:
-    name = request.query_params.get("ordering") or default
+    name = request.query_params.get("ordering", default)  # empty is no ordering: refused
     if name not in allowed:
         raise ValidationError({"ordering": [f"choose one of: {', '.join(allowed)}"]})
     return allowed[name]
@@ -90,8 +90,8 @@ def list_parameters(orderings: dict[str, Ordering], default: str) -> list[OpenAp
         OpenApiParameter(
             "cursor",
             OpenApiTypes.STR,
-            description="The `next` link's cursor; opaque. A cursor from another ordering is a "
-            "400.",
+            description="The `next` link's cursor; opaque. Empty or absent: the first page. A "
+            "cursor from another ordering is a 400.",
         ),
         OpenApiParameter(
             "page_size",

@@ -6,6 +6,9 @@ builds; responses are not rendered through them (see DESIGN.md on ModelSerialize
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from rest_framework import serializers
 
 from api.models import DeliveryState, WebhookEvent
@@ -40,6 +43,31 @@ ACTIONS = (
     "dismiss",
     "restore",
 )
+
+
+class Input(serializers.Serializer):
+    """A request body. Its text fields take JSON strings only: DRF's CharField would turn the
+    number 7 into "7", which the schema (type: string) says is refused."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        wrong = {
+            name: ["Not a valid string."]
+            for name, field in self.fields.items()
+            if isinstance(data, Mapping)
+            and isinstance(field, serializers.CharField)
+            and not field.read_only
+            and isinstance(data.get(name), int | float)  # bool is an int too
+        }
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if not wrong or not isinstance(exc.detail, dict):
+                raise
+            raise serializers.ValidationError({**exc.detail, **wrong}) from None
+        if wrong:
+            raise serializers.ValidationError(wrong)
+        return value
+
 
 # Errors ----------------------------------------------------------------------------------------
 
@@ -259,7 +287,7 @@ class ClaimStatus(serializers.Serializer):
     public_url = serializers.URLField(allow_null=True)
 
 
-class ClaimCreate(serializers.Serializer):
+class ClaimCreate(Input):
     text = serializers.CharField(max_length=5000)
     kind = serializers.ChoiceField(choices=ClaimKind.choices, default=ClaimKind.OTHER)
     article = serializers.IntegerField(
@@ -284,7 +312,10 @@ class ClaimCreate(serializers.Serializer):
     period_start = serializers.DateField(required=False, allow_null=True)
     period_end = serializers.DateField(required=False, allow_null=True)
     date_precision = serializers.ChoiceField(
-        choices=[("", "none"), *DatePrecision.choices], required=False, default=""
+        choices=[("", "none"), *DatePrecision.choices],
+        required=False,
+        default="",
+        help_text="Required (not empty) when period_start is given: how precise the period is.",
     )
     claimant = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     claimant_kind = serializers.ChoiceField(
@@ -313,7 +344,7 @@ class ClaimUpdate(ClaimCreate):
                 field.default = serializers.empty
 
 
-class Transition(serializers.Serializer):
+class Transition(Input):
     action = serializers.ChoiceField(choices=[(a, a) for a in ACTIONS])
     expected_version = serializers.IntegerField(
         min_value=1, max_value=2**31 - 1, help_text="The claim's version you acted on."
@@ -343,11 +374,11 @@ class TransitionResult(serializers.Serializer):
     verdict = VerdictPublic(allow_null=True, help_text="approve and correct: the verdict written.")
 
 
-class SourceRetract(serializers.Serializer):
+class SourceRetract(Input):
     reason = serializers.CharField(max_length=2000, help_text="What is wrong with the source.")
 
 
-class RatingConfirm(serializers.Serializer):
+class RatingConfirm(Input):
     expected_revision = serializers.IntegerField(
         required=False,
         allow_null=True,
@@ -357,7 +388,7 @@ class RatingConfirm(serializers.Serializer):
     )
 
 
-class SourceLink(serializers.Serializer):
+class SourceLink(Input):
     url = serializers.CharField(max_length=2000)
     relation = serializers.ChoiceField(choices=Relation.choices, default=Relation.CITED)
     note = serializers.CharField(required=False, default="", allow_blank=True, max_length=10000)
@@ -429,7 +460,7 @@ class RatingItem(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-class RatingSubmit(serializers.Serializer):
+class RatingSubmit(Input):
     rating = serializers.SlugField(help_text="A rating scale slug, e.g. `mostly-false`.")
     rationale = serializers.CharField(max_length=100000)
     evidence_ids = serializers.ListField(
@@ -567,7 +598,7 @@ class SubscriptionCreated(SubscriptionItem):
     )
 
 
-class SubscriptionCreate(serializers.Serializer):
+class SubscriptionCreate(Input):
     url = serializers.CharField(max_length=2000)
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=WebhookEvent.choices), min_length=1, max_length=3

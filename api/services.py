@@ -98,12 +98,19 @@ def _check_webhook_url(url: str) -> str:
         raise DomainError(
             f"This URL cannot receive webhooks: {exc}", fields={"url": [str(exc)]}
         ) from None
-    if parts.ip is not None:
-        problem = fetcher.address_problem(parts.ip, allow_private=settings.FETCH_ALLOW_PRIVATE)
-        if problem:
+    policy = webhook_policy()
+    # Under production's rules the name is resolved now, through the fetcher's address rules,
+    # so a name on a private, loopback or link-local address is refused here rather than at
+    # every delivery. (Deliveries check again: a name may move.) With private targets allowed
+    # (development and tests) only an address written in the URL is checked.
+    if parts.ip is not None or not policy.allow_private:
+        try:
+            fetcher.check_target(parts.geturl(), policy)
+        except fetcher.FetchError as exc:
+            reason = exc.reason.removesuffix("; refusing to connect")
             raise DomainError(
-                f"This URL cannot receive webhooks: {problem}.", fields={"url": [problem]}
-            )
+                f"This URL cannot receive webhooks: {reason}.", fields={"url": [reason]}
+            ) from None
     return parts.geturl()
 
 
@@ -288,6 +295,20 @@ def webhook_attempt(*, delivery_id: int) -> AttemptOutcome:
     if 200 <= result.status < 300:
         return _record(
             delivery, status=result.status, body=excerpt, delivered=True, started=started
+        )
+    if 300 <= result.status < 400:
+        # Redirects are never followed (the next hop would be unchecked and unsigned for), and
+        # the same URL will answer the same way: give up at once and say where it pointed.
+        location = (result.header("Location") or "").strip()[:500]
+        return _record(
+            delivery,
+            status=result.status,
+            body=excerpt,
+            error=f"the receiver answered HTTP {result.status} {result.reason}".rstrip()
+            + (f", a redirect to {location}" if location else ", a redirect")
+            + "; redirects are not followed: subscribe the URL that receives the POST",
+            give_up=True,
+            started=started,
         )
     return _record(
         delivery,

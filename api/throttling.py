@@ -1,12 +1,21 @@
 """Request budgets per consumer token, per signed-in user and per anonymous IP address.
 
-A fixed window per caller: one INCR (and an EXPIRE on the first hit) in one round trip to Redis,
-so throttling stays cheap on the polled endpoints. Rates come from settings at call time.
+A sliding window: each caller's accepted requests of the last window are kept (a Redis sorted
+set of their times), so no span of one window ever holds more than the rate, even across what
+would be a fixed window's edge (where a fixed window lets twice the rate through). One Lua
+script drops the entries that left the window, counts, adds this request if it fits and reads
+the API's data version, in one round trip, so throttling stays cheap on the polled endpoints.
+A refused request is not added: a caller who keeps knocking is let in again as the window
+slides. Memory is at most the rate's count of entries per caller. Rates come from settings at
+call time.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
+import secrets
+import threading
 import time
 from typing import Any
 
@@ -18,12 +27,30 @@ from api.conditional import VERSION_KEY
 
 PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 
-# One round trip: count the request, start the window on its first hit, read the data version.
-COUNT_AND_READ_VERSION = """
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-return {count, redis.call('GET', KEYS[2])}
+# KEYS: the caller's window, the data version. ARGV: limit, window (ms), now (ms), member.
+# Returns {1 if accepted else 0, ms until a request would fit (0 when accepted), version}.
+SLIDE_AND_READ_VERSION = """
+local window = tonumber(ARGV[2])
+local now = tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local wait = 0
+local accepted = 0
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('ZADD', KEYS[1], now, ARGV[4])
+  redis.call('PEXPIRE', KEYS[1], window)
+  accepted = 1
+else
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  wait = math.max(1, math.ceil(tonumber(oldest[2]) + window - now))
+end
+return {accepted, wait, redis.call('GET', KEYS[2])}
 """
+
+# Members of a window must be unique across web processes and machines: a random tag per
+# process and a counter.
+_MEMBER_TAG = secrets.token_hex(6)
+_members = itertools.count()
+_memory_lock = threading.Lock()
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
@@ -31,27 +58,33 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), PERIODS[period]
 
 
-def _hit(key: str, window: int, request: Any) -> int:
-    """Count one request in the window keyed `key`; return the count so far.
+def _hit(key: str, limit: int, window: int, request: Any) -> tuple[bool, float]:
+    """Count one request in the sliding window keyed `key`: (accepted, seconds to wait).
 
     With Redis, the same round trip also reads the API's data version (api.conditional) and
     leaves it on the request, so a polled endpoint's 304 costs one round trip in all.
     """
+    now_ms = time.time() * 1000
+    window_ms = window * 1000
     backend = caches[DEFAULT_CACHE_ALIAS]
     client: Any = getattr(backend, "_cache", None)
     if hasattr(client, "run_script"):  # api.cache.RedisCache
         keys = [backend.make_key(key), backend.make_key(VERSION_KEY)]
-        count, *version = client.run_script(COUNT_AND_READ_VERSION, keys, [window + 1])
+        member = f"{_MEMBER_TAG}:{next(_members)}"
+        accepted, wait_ms, *version = client.run_script(
+            SLIDE_AND_READ_VERSION, keys, [limit, window_ms, f"{now_ms:.3f}", member]
+        )
         if version and version[0] is not None:
             request._api_data_version = client._serializer.loads(version[0])
-        return int(count)
-    if cache.add(key, 1, timeout=window + 1):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window + 1)
-        return 1
+        return bool(accepted), int(wait_ms) / 1000
+    # Process memory (development without Redis): the same window, kept as a list of times.
+    with _memory_lock:
+        times = [t for t in cache.get(key, []) if t > now_ms - window_ms]
+        if len(times) < limit:
+            cache.set(key, [*times, now_ms], timeout=window + 1)
+            return True, 0.0
+        cache.set(key, times, timeout=window + 1)
+        return False, max(0.001, (times[0] + window_ms - now_ms) / 1000)
 
 
 def token_ident(token_id: int) -> tuple[str, str]:
@@ -64,23 +97,20 @@ def anonymous_ident(request: Any) -> tuple[str, str]:
 
 
 def count_request(request: Any, scope: str, ident: str) -> tuple[bool, int]:
-    """Count the request against the caller's budget: (within it, seconds until the window ends).
+    """Count the request against the caller's budget: (within it, seconds until one fits).
 
     A request is counted once: when api.polling counted it before DRF's dispatch and then left
     it to DRF, the throttle finds that count on the request.
     """
     limit, window = parse_rate(settings.API_THROTTLE_RATES[scope])
-    now = time.time()
-    slot = int(now // window)
-    retry_after = max(1, math.ceil((slot + 1) * window - now))
-    key = f"api-throttle:{ident}:{window}:{slot}"
+    key = f"api-throttle:{ident}:{limit}/{window}"
     counted = getattr(request, "_api_throttle_count", None)
     if counted is not None and counted[0] == key:
-        count = counted[1]
+        accepted, wait = counted[1], counted[2]
     else:
-        count = _hit(key, window, request)
-        request._api_throttle_count = (key, count)
-    return count <= limit, retry_after
+        accepted, wait = _hit(key, limit, window, request)
+        request._api_throttle_count = (key, accepted, wait)
+    return accepted, max(1, math.ceil(wait)) if not accepted else 0
 
 
 class ApiRateThrottle(BaseThrottle):

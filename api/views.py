@@ -17,7 +17,7 @@ from api import selectors
 from api.claimreview import claimreview_for
 from api.conditional import VersionValidator, body_etag
 from api.filters import LIST_PARAMETERS, ClaimFilter, apply_filters, reject_unknown_parameters
-from api.pagination import orderings, paginate
+from api.pagination import check_page_request, orderings, paginate
 from api.permissions import IsDeskMember, ReadsOpenWritesForDesk
 from api.polling import PolledView
 from api.responses import (
@@ -56,6 +56,7 @@ from api.serializers import (
 from claims import services as claim_services
 from claims.models import Article, Claim, Rating, RatingScale
 from claims.selectors import claim_actions_for, claims_visible_to, ratings_visible_to
+from factcheck.bidi import balance_data
 from factcheck.errors import DomainError
 from factcheck.roles import is_fact_checker
 from sources.models import Evidence
@@ -122,12 +123,13 @@ class ClaimList(PolledView):
     )
     def get(self, request: Any) -> Any:
         reject_unknown_parameters(request, LIST_PARAMETERS | set(ClaimFilter.base_filters))
+        ordering = pick_ordering(request, CLAIM_ORDERINGS, "-updated_at")
+        check_page_request(request, ordering)
         validator = VersionValidator.for_request(request)
         if validator.not_modified(request):
             return validator.not_modified_response()
         if (cached := validator.cached_body()) is not None:
             return validator.apply(HttpResponse(cached, content_type=JSON))
-        ordering = pick_ordering(request, CLAIM_ORDERINGS, "-updated_at")
         claims = apply_filters(ClaimFilter, request, claims_visible_to(request.user))
         fields = rep.CLAIM_ROW_FIELDS
         if ordering.field not in fields:
@@ -507,7 +509,7 @@ class ClaimReviewView(PolledView):
             raise NotFound(f"Claim {pk} has no published verdict.")
         if validator.not_modified(request):  # `*` or If-Modified-Since, now that it exists
             return validator.not_modified_response()
-        response = json_response(claimreview_for(claim, verdict))
+        response = json_response(balance_data(claimreview_for(claim, verdict)))
         response["Content-Type"] = "application/ld+json"
         return validator.apply(response)
 
@@ -523,15 +525,18 @@ class ClaimReviewFeed(PolledView):
     )
     def get(self, request: Any) -> Any:
         reject_unknown_parameters(request, LIST_PARAMETERS)
+        ordering = pick_ordering(request, CLAIMREVIEW_ORDERINGS, "-published_at")
+        check_page_request(request, ordering)
         validator = VersionValidator.for_request(request)
         if validator.not_modified(request):
             return validator.not_modified_response()
-        ordering = pick_ordering(request, CLAIMREVIEW_ORDERINGS, "-published_at")
         claims, next_link = paginate(
             request, selectors.published_claims_for_claimreview(), ordering
         )
         verdicts = selectors.latest_verdicts_of([c.pk for c in claims])
-        results = [claimreview_for(c, verdicts[c.pk]) for c in claims if c.pk in verdicts]
+        results = [
+            balance_data(claimreview_for(c, verdicts[c.pk])) for c in claims if c.pk in verdicts
+        ]
         return validator.apply(json_response({"next": next_link, "results": results}))
 
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 from api.claimreview import claimreview_for
 from claims import selectors
 from claims.models import Claim, VerdictVersion
+from factcheck.bidi import balance_data
 from factcheck.roles import is_editor
 from factcheck.views import desk_required
 
@@ -41,6 +42,7 @@ _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"
 
 def json_ld(data: dict[str, Any]) -> str:
     """The text of a <script type="application/ld+json"> data block (never executed)."""
+    data = balance_data(data)  # no direction control left open for what a reader prints next
     return json.dumps(data, ensure_ascii=False, indent=2).translate(_SCRIPT_ESCAPES)
 
 

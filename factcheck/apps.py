@@ -9,6 +9,7 @@ class FactcheckConfig(AppConfig):
     verbose_name = "Desk"
 
     def ready(self) -> None:
+        from factcheck import login_throttle  # noqa: F401 - connects the lock-out audit
         from factcheck.roles import grant_role_permissions
 
         # Every app's post_migrate: permissions of later apps exist only after theirs ran.

@@ -9,6 +9,7 @@ checks pass.
 
 import os
 import zoneinfo
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -97,6 +98,7 @@ INSTALLED_APPS = [
     "claims",
     "sources",
     "api",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -111,7 +113,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Weighs a request's body (Content-Length, who may upload) before CSRF or a view reads it.
+    "factcheck.request_limits.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Turns a login that django-axes refused (too many failures) into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if PRODUCTION:
@@ -134,7 +140,12 @@ TEMPLATES = [
             ],
             # {% csrf_token %} also renders a one-time submission token (factcheck.submissions).
             # |desk_time shows a time in the desk's time zone with its label (no {% load %}).
-            "builtins": ["factcheck.templatetags.submissions", "factcheck.templatetags.desk_time"],
+            # `bdi` and `bidi_plain`: untrusted text isolated from the desk's own words.
+            "builtins": [
+                "factcheck.templatetags.submissions",
+                "factcheck.templatetags.desk_time",
+                "factcheck.templatetags.bidi",
+            ],
         },
     },
 ]
@@ -204,6 +215,32 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # A pasted article may be a few megabytes: let it reach the form, which states the real limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Uploads stop being read once a file passes FETCH_MAX_BYTES (factcheck/request_limits.py).
+FILE_UPLOAD_HANDLERS = [
+    "factcheck.request_limits.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR") or None
+# Failed logins: django-axes locks an account, and a client address, after LOGIN_FAILURE_LIMIT
+# failures, for LOGIN_LOCKOUT_SECONDS (factcheck/login_throttle.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = _int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(seconds=_int("LOGIN_LOCKOUT_SECONDS", 900))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own
+AXES_RESET_ON_SUCCESS = True
+# Tries while locked out are refused unread and do not extend the lock-out (which would let a
+# guesser keep an account locked for ever).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "factcheck.login_throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "factcheck.login_throttle.lockout_response"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_VERBOSE = False
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME.total_seconds() < 1:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_LOCKOUT_SECONDS must be positive")
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"

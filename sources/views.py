@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from claims.models import Claim
 from factcheck.errors import DomainError
+from factcheck.redirects import redirect_next
 from factcheck.roles import is_fact_checker
 from factcheck.submissions import once_per_submission
 from factcheck.views import post_only
@@ -109,7 +110,7 @@ def source_capture_again(request: HttpRequest, source_id: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, "A new capture is queued; earlier captures are kept.")
-    return redirect(request.POST.get("next") or "home")
+    return redirect_next(request, "home")
 
 
 @require_GET

@@ -12,7 +12,13 @@
       var state = item.querySelector('[data-role="capture-state"]');
       var link = item.querySelector('[data-role="capture-link"]');
       state.className = "capture capture-" + row.state;
-      state.textContent = row.label + (row.reason ? ": " + row.reason : "");
+      state.textContent = row.label + (row.reason ? ": " : "");
+      if (row.reason) {
+        // The reason may quote a remote server: isolated, as the page's `bdi` filter does.
+        var reason = document.createElement("bdi");
+        reason.textContent = row.reason;
+        state.appendChild(reason);
+      }
       var text = item.querySelector('[data-role="capture-text"]');
       if (text) {
         text.className = "capture-text capture-text-" + row.text_status;

@@ -1,5 +1,6 @@
 """The OpenAPI schema holds: schemathesis drives the live API as an editor and every answer is
-documented (status, content type, body), with no 5xx; the docs page works under the site's CSP."""
+documented (status, content type, body), with no 5xx, and a request the schema refuses is refused
+(negative_data_rejection); the docs page works under the site's CSP."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -30,6 +32,7 @@ CHECKS = [
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
+    negative_data_rejection,
 ]
 EXAMPLES = {"positive": 14, "negative": 10}  # per operation; about 550 requests in all
 MIN_REQUESTS = 500

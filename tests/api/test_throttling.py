@@ -41,3 +41,35 @@ def test_a_window_passes_and_requests_are_allowed_again(settings, client_for, mo
     assert throttled.status_code == 429 and throttled["Retry-After"] == "1"
     clock[0] += 1
     assert client.get("/api/v1/claims/").status_code == 200
+
+
+def test_a_burst_at_a_window_edge_gets_no_second_budget(settings, client_for, monkeypatch):
+    settings.API_THROTTLE_RATES = {"anonymous": "100/minute", "authenticated": "3/minute"}
+    clock = [1_000_000 * 60 + 59.5]  # half a second before a fixed window would reset
+    monkeypatch.setattr("api.throttling.time.time", lambda: clock[0])
+    client = client_for("consumer")
+    assert [client.get("/api/v1/claims/").status_code for _ in range(3)] == [200, 200, 200]
+    clock[0] += 1  # past the edge: a fixed window would give three more here
+    refused = client.get("/api/v1/claims/")
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "59"
+    clock[0] += 59  # the first three have left the window
+    assert [client.get("/api/v1/claims/").status_code for _ in range(4)] == [200, 200, 200, 429]
+
+
+def test_no_span_of_one_window_lets_more_than_the_rate_through(settings, client_for, monkeypatch):
+    settings.API_THROTTLE_RATES = {"anonymous": "100/minute", "authenticated": "10/minute"}
+    rng = random.Random(13)
+    clock = [6_000_000.0]
+    monkeypatch.setattr("api.throttling.time.time", lambda: clock[0])
+    client = client_for("consumer")
+    accepted = []
+    for _ in range(240):  # about four requests a second, in bursts and lulls, for four minutes
+        clock[0] += rng.choice([0.01, 0.05, 0.2, 0.5, 1.5])
+        if client.get("/api/v1/claims/").status_code == 200:
+            accepted.append(clock[0])
+    busiest = max(sum(1 for t in accepted if end - 60 < t <= end) for end in accepted)
+    assert busiest == 10
+    # The budget is still used: about ten a minute over the whole run.
+    minutes = (clock[0] - 6_000_000.0) / 60
+    assert len(accepted) >= 10 * int(minutes)

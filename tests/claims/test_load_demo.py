@@ -7,6 +7,7 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 
 from claims import demo
 from claims.models import Article, Claim
@@ -73,7 +74,8 @@ def test_load_demo_creates_one_user_per_role_who_can_log_in(client):
         for name in ("checker", "editor")
     }
     assert roles == {"checker": {FACT_CHECKER}, "editor": {EDITOR}}
-    assert client.login(username="editor", password="desk-demo-2024")
+    # Logins are throttled per request (django-axes), so authenticate sees one.
+    assert client.login(request=HttpRequest(), username="editor", password="desk-demo-2024")
 
 
 def test_load_demo_reads_a_given_path(tmp_path):

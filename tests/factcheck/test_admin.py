@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,7 @@ def test_create_user_command_makes_an_editor_who_reaches_the_admin(client):
     out = io.StringIO()
     call_command("create_user", "maria", "--role", "editor", stdout=out)
     password = out.getvalue().split("Password (shown once): ")[1].strip()
-    assert client.login(username="maria", password=password)
+    assert client.login(request=HttpRequest(), username="maria", password=password)
     assert client.get(reverse("admin:claims_claim_changelist")).status_code == 200
 
 
