@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from .dates import DateContext, find_dates
-from .figures import find_figures
+from .figures import find_figures, rupee_of
 from .folding import fold
 from .scoring import MIN_SCORE, attribution, cues_for, kind_for, score
 from .sentences import split_sentences
@@ -99,6 +99,7 @@ def extract_claims(text: str, published: dt.date | None = None) -> list[Candidat
     context = DateContext(published)
     limit = scan_limit(text)
     folded = fold(text[:limit])
+    rupee = rupee_of(folded)
     candidates: list[Candidate] = []
     seen: set[str] = set()
     previous_period: DateRef | None = None
@@ -114,7 +115,7 @@ def extract_claims(text: str, published: dt.date | None = None) -> list[Candidat
         seen.add(key)
         dates = find_dates(text, start, end, context, folded)
         spans = [(d.span.start, d.span.end) for d in dates]
-        figures = find_figures(text, start, end, spans, folded)
+        figures = find_figures(text, start, end, spans, folded, rupee)
         counted = [f for f in figures if f.kind != "measurement"]
         if counted and not dates:
             as_of = _as_of_publication(text, start, counted, published)

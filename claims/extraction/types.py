@@ -10,7 +10,9 @@ from typing import Any
 QUALIFIERS = ("exact", "about", "more_than", "less_than", "at_least", "up_to", "nearly")
 SCALES = ("", "thousand", "million", "billion", "trillion")
 FIGURE_KINDS = ("money", "percentage", "quantity", "measurement")
-PRECISIONS = ("day", "month", "year")
+PRECISIONS = ("day", "month", "quarter", "half", "year", "fiscal_year")
+DIRECTIONS = ("up", "down", "none")
+CHANGES = ("change", "level")
 DATE_ROLES = ("reference", "baseline")
 DATE_SOURCES = ("explicit", "relative", "inherited", "publication")
 CANDIDATE_KINDS = ("quantity", "money", "percentage", "date_event", "attribution", "other")
@@ -46,6 +48,18 @@ class Figure:
     kind: str
     raw: str
     span: Span
+    value_high: str = ""
+    amount_high: str = ""
+    direction: str = "none"
+    change: str = "level"
+    baseline: str = ""
+    concept: str = ""
+    concept_words: tuple[str, ...] = ()
+    period: DateRef | None = None
+
+    @property
+    def is_range(self) -> bool:
+        return bool(self.value_high)
 
     @property
     def decimal_value(self) -> Decimal:
@@ -66,6 +80,14 @@ class Figure:
             "kind": self.kind,
             "raw": self.raw,
             "span": self.span.to_dict(),
+            "value_high": self.value_high,
+            "amount_high": self.amount_high,
+            "direction": self.direction,
+            "change": self.change,
+            "baseline": self.baseline,
+            "concept": self.concept,
+            "concept_words": list(self.concept_words),
+            "period": self.period.to_dict() if self.period is not None else None,
         }
 
 
