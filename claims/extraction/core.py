@@ -10,6 +10,7 @@ from .figures import find_figures, rupee_of
 from .folding import fold
 from .scoring import MIN_SCORE, attribution, cues_for, kind_for, score
 from .sentences import split_sentences
+from .structure import annotate, merge_ranges
 from .types import Candidate, DateRef, Figure, Span
 from .units import TIME_UNITS
 
@@ -104,6 +105,7 @@ def extract_claims(text: str, published: dt.date | None = None) -> list[Candidat
     seen: set[str] = set()
     previous_period: DateRef | None = None
     previous_claimant = ""
+    carried_unit = ""
     for sentence in split_sentences(text, limit):
         if sentence.role != "body":
             continue
@@ -124,6 +126,12 @@ def extract_claims(text: str, published: dt.date | None = None) -> list[Candidat
             elif previous_period is not None:
                 dates = [_inherit(previous_period)]
         previous_period = next((d for d in dates if d.role == "reference"), None)
+        figures = annotate(
+            text, folded, start, end, merge_ranges(text, folded, figures), dates, carried_unit
+        )
+        carried_unit = next(
+            (f.unit for f in reversed(figures) if f.kind == "quantity" and f.unit), carried_unit
+        )
         attributed, claimant = attribution(text, folded, start, end, previous_claimant)
         previous_claimant = claimant
         cues = cues_for(folded, start, end, figures, dates, attributed)

@@ -58,7 +58,7 @@ _DIGIT_WORD = rf"(?:{'|'.join(_DIGIT_WORDS)})\b"
 _SPACE_GROUP = "[ \u00a0\u202f\u2009]"
 _NUMBER_RE = re.compile(
     # Digits may follow a letter only as a glued currency ("Rs7.2", "USD10m"): checked in code.
-    r"(?P<digits>(?<![\d_.,/:#\u00b7])(?<![\w.,)][-\u2212])"
+    r"(?P<digits>(?<![\d_.,/:#\u00b7])(?<![^\W\d][-\u2212])(?<![.,)][-\u2212])"
     r"(?>\d{1,2}(?:,\d\d)+,\d{3}(?:\.\d+)?"  # Indian grouping: 1,68,337
     r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?"
     rf"|\d{{1,3}}(?:{_SPACE_GROUP}\d{{3}})+(?![\d,.]\d)"  # 123 000
@@ -583,7 +583,12 @@ def find_figures(
         p = _Parse(n_start)
         if not _parse_number(match, p):
             continue
-        if n_start > start and text[n_start - 1] in "-\u2212" and match["digits"]:
+        if (
+            n_start > start
+            and text[n_start - 1] in "-\u2212"
+            and match["digits"]
+            and (n_start - 1 == start or text[n_start - 2] in " (\n\t")
+        ):
             p.negative, p.start = True, n_start - 1  # "-0.8%"
         if not _read_prefix(text, folded, n_start, start, p, rupee):
             continue

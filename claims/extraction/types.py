@@ -151,13 +151,27 @@ class Candidate:
                 return date
         return None
 
+    def _figure_dicts(self) -> list[dict[str, Any]]:
+        """Each figure; a range's high end follows it as an entry of its own, marked
+        `range_high_of` (the index of its range), so that a reader that knows only `value`
+        and `amount` sees both ends."""
+        out: list[dict[str, Any]] = []
+        for figure in self.figures:
+            entry = figure.to_dict()
+            out.append(entry)
+            if figure.value_high:
+                high = dict(entry, value=figure.value_high, amount=figure.amount_high)
+                high.update(value_high="", amount_high="", range_high_of=len(out) - 1)
+                out.append(high)
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "text": self.text,
             "span": self.span.to_dict(),
             "kind": self.kind,
             "score": self.score,
-            "figures": [figure.to_dict() for figure in self.figures],
+            "figures": self._figure_dicts(),
             "dates": [date.to_dict() for date in self.dates],
             "cues": list(self.cues),
             "claimant": self.claimant,
