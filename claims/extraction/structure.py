@@ -52,7 +52,8 @@ _AFTER_TREND_RE = re.compile(
     r"(?P<w>increase|rise|growth|gain|jump|surge|hike|higher|more|up|"
     r"decrease|decline|drop|fall|cut|lower|less|fewer|down|reduction|contraction)\b"
 )
-_AFTER_UP = frozenset("increase rise growth gain jump surge hike higher more up".split())
+_AFTER_UP_WORDS = "increase rise growth gain jump surge hike higher more up"
+_AFTER_UP = frozenset(_AFTER_UP_WORDS.split())
 # The gap between two figures that carries the first's direction on: "rose 5% to X".
 _CONNECTOR_RE = re.compile(
     r"\s*(?:,\s*)?(?:(?:year[\s-]on[\s-]year|yoy|y-o-y|\(yoy\)|on\s+an?\s+annual\s+basis|"
@@ -94,17 +95,17 @@ _OF_AFTER_RE = re.compile(
 )
 _NUMBER_OF_RE = re.compile(r"\b(?:number|total|count|tally)\s+of\s+")
 _WORD_RE = re.compile(r"[^\W\d_][\w'\u2019-]*")
-_CONCEPT_STOP = frozenset(
-    """of and or the a an to in on for by with from at as than that which who is are was were
+_CONCEPT_STOP_WORDS = """of and or the a an to in on for by with from at as than that which who is are was were
     be been its their his her our this these those per each more less all total number share
     amount value volume some any year month week day about around nearly over under up down
-    also only just figure figures level levels rate mark""".split()
-)
+    also only just figure figures level levels rate mark"""
+_CONCEPT_STOP = frozenset(_CONCEPT_STOP_WORDS.split())
 _COUNT_HEADS_SKIP = frozenset({"percent", "cent", "share", "rate", "number", "total", "level"})
 _RANGE_JOIN_RE = re.compile(r"\s*(?:-|\u2013|\u2014|to)\s*")
 _FROM_BEFORE_RE = re.compile(r"\b(?:from|between|rose|fell|grew|increased|decreased)\s+$")
 _BETWEEN_RE = re.compile(r"\bbetween\s+$")
 _AND_RE = re.compile(r"\s*and\s*")
+_NEIGHBOUR_GAP_RE = re.compile(r"\s*(?:,\s*)?(?:to|and|or|from|against|versus|compared\s+with)\s*")
 
 
 def _direction_of(gap: str) -> str:
@@ -338,9 +339,13 @@ def _borrowed_unit(
     text: str,
 ) -> str:
     """The noun of a count written without one: its neighbour's, its concept's, the text's."""
-    if previous is not None and previous.kind == "quantity" and previous.unit:
-        if re.fullmatch(r"\s*(?:,\s*)?(?:to|and|or|from|against|versus|compared\s+with)\s*", gap):
-            return previous.unit
+    if (
+        previous is not None
+        and previous.kind == "quantity"
+        and previous.unit
+        and _NEIGHBOUR_GAP_RE.fullmatch(gap)
+    ):
+        return previous.unit
     head = _head_noun(concept)
     if head:
         return head
