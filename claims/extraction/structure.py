@@ -95,7 +95,8 @@ _OF_AFTER_RE = re.compile(
 )
 _NUMBER_OF_RE = re.compile(r"\b(?:number|total|count|tally)\s+of\s+")
 _WORD_RE = re.compile(r"[^\W\d_][\w'\u2019-]*")
-_CONCEPT_STOP_WORDS = """of and or the a an to in on for by with from at as than that which who is are was were
+_CONCEPT_STOP_WORDS = """
+    of and or the a an to in on for by with from at as than that which who is are was were
     be been its their his her our this these those per each more less all total number share
     amount value volume some any year month week day about around nearly over under up down
     also only just figure figures level levels rate mark"""
