@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .dates import DateContext, find_dates
+from .dates import DateContext, find_dates, fiscal_year_of
 from .figures import find_figures, rupee_of
 from .folding import fold
 from .scoring import MIN_SCORE, attribution, cues_for, kind_for, score
@@ -21,6 +21,11 @@ MAX_TEXT_CHARS = 200_000
 MAX_CONTROL_SHARE = 0.01
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
+# "data released by the government on Friday": when a figure was published, not its period.
+_REPORT_DATE_RE = re.compile(
+    r"\b(?:released|published|announced|issued|said|says|reported|unveiled|approved)\b"
+    r"(?:\s+[\w'\u2019()-]+){0,6}\s+(?:on|in)\s+$"
+)
 _DURATION_BEFORE_RE = re.compile(
     r"\b(?:for|(?:over|in|during|for)\s+the\s+(?:past|last))\s+$", re.IGNORECASE
 )
@@ -97,10 +102,11 @@ def extract_claims(text: str, published: dt.date | None = None) -> list[Candidat
     check_text(text)
     if isinstance(published, dt.datetime):
         published = published.date()
-    context = DateContext(published)
     limit = scan_limit(text)
     folded = fold(text[:limit])
     rupee = rupee_of(folded)
+    fiscal_start, fiscal_by_end = fiscal_year_of(folded)
+    context = DateContext(published, fiscal_start=fiscal_start, fiscal_named_by_end=fiscal_by_end)
     candidates: list[Candidate] = []
     seen: set[str] = set()
     previous_period: DateRef | None = None
@@ -115,22 +121,56 @@ def extract_claims(text: str, published: dt.date | None = None) -> list[Candidat
         if key in seen:
             continue  # a standfirst repeated in the body
         seen.add(key)
+        context.paragraph = sentence.paragraph
+        before = (context.last, context.last_paragraph)
         dates = find_dates(text, start, end, context, folded)
         spans = [(d.span.start, d.span.end) for d in dates]
         figures = find_figures(text, start, end, spans, folded, rupee)
         counted = [f for f in figures if f.kind != "measurement"]
-        if counted and not dates:
-            as_of = _as_of_publication(text, start, counted, published)
+        quoted = text[start] in "\"\u201c\u2018'"
+        if quoted and not counted:
+            # A quotation about next month does not become the period the article is about.
+            context.last, context.last_paragraph = before
+        references = [
+            d
+            for d in dates
+            if d.role == "reference"
+            and d.source != "publication"
+            and not _REPORT_DATE_RE.search(folded, max(start, d.span.start - 60), d.span.start)
+        ]
+        if counted and not references:
+            as_of = _as_of_publication(text, start, counted, published) if not dates else None
             if as_of is not None:
                 dates = [as_of]
             elif previous_period is not None:
-                dates = [_inherit(previous_period)]
-        previous_period = next((d for d in dates if d.role == "reference"), None)
+                # Only a comparison point is written ("up 5% on the same month last year"):
+                # the figures are about the period the text is about.
+                dates = [_inherit(previous_period), *dates]
+        elif (
+            counted
+            and previous_period is not None
+            and all(d.raw.lower().startswith("since") for d in references)
+        ):
+            dates = [*dates, _inherit(previous_period)]  # "the largest since 1967"
+        current = next(
+            (d for d in references if not d.raw.lower().startswith("since")),
+            None,
+        )
         figures = annotate(
             text, folded, start, end, merge_ranges(text, folded, figures), dates, carried_unit
         )
+        main = next((f.period for f in figures if f.kind != "measurement" and f.period), None)
+        if main is not None and main.role == "reference":
+            current = main  # the period of the sentence's first figure, not of its dateline
+        if current is not None and not quoted:
+            previous_period = current
         carried_unit = next(
-            (f.unit for f in reversed(figures) if f.kind == "quantity" and f.unit), carried_unit
+            (
+                f.unit
+                for f in reversed(figures)
+                if f.kind == "quantity" and f.unit and f.unit not in TIME_UNITS | {"time"}
+            ),
+            carried_unit,
         )
         attributed, claimant = attribution(text, folded, start, end, previous_claimant)
         previous_claimant = claimant

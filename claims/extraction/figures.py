@@ -24,6 +24,7 @@ from .units import (
     PREFIX_CURRENCIES,
     RATE_UNITS,
     RUPEE_COUNTRIES,
+    TIME_UNITS,
     WEAK_COUNT_UNITS,
     singular,
 )
@@ -110,7 +111,13 @@ _QUALIFIERS = {
     "a maximum of": "up_to",
     "nearly": "nearly",
     "almost": "nearly",
-    "close to": "nearly",
+    "close to": "about",
+    "surpassing the": "more_than",
+    "surpassed the": "more_than",
+    "topping the": "more_than",
+    "breaking the": "more_than",
+    "crossing the": "more_than",
+    "crossed the": "more_than",
     "just shy of": "nearly",
     "shy of": "nearly",
     "approaching": "nearly",
@@ -203,6 +210,30 @@ of and or the a an to in on for by with from at as than that which who is are wa
     only just still some all both it they he she we will would could can may might should said
     says say worth alone apiece respectively"""
 _STOP = frozenset(_STOP_WORDS.split())
+# Irregular past tenses that follow a count as its verb ("18 spent", "5 won"), not its noun.
+_VERB_WORDS = """spent sold paid made went came took won lost grew fell rose saw got hit left met
+    put ran set sent told bought brought thought kept held built became began gave found stood
+    voted signed joined died fled"""
+_VERBS = frozenset(_VERB_WORDS.split())
+# "A 42-year-old man", "people aged 65 or older": an age, not a count.
+_AGE_BEFORE_RE = re.compile(r"\b(?:aged|ages?|age\s+of|ages\s+of)\s+(?:over\s+|under\s+)?$")
+# "the 12 months ending January": the length of a window, not a figure.
+_WINDOW_BEFORE_RE = re.compile(r"\b(?:the|past|last|previous|trailing)\s+$")
+_WINDOW_AFTER_RE = re.compile(r"\s*(?:ending|ended|to|through|period|average|moving|rolling)\b")
+# "iPhone 15", "Game 5", "Nord Stream 1", "Boeing 737": a number that is part of a name.
+_NAME_BEFORE_RE = re.compile(r"(?:(?<![.!?]\s)(?<!^)\b[A-Z][\w&]*|\b[a-z]+[A-Z][\w]*|&[A-Z]+)\s$")
+_CAPITALISED_NOT_NAMES_WORDS = """In On At By For From To Of And Or But The A An Between Since
+    About Around Over Under Nearly Almost Some With Only Just Up Down Than Until After Before
+    During Per"""
+_CAPITALISED_NOT_NAMES = frozenset(_CAPITALISED_NOT_NAMES_WORDS.split())
+_PASSING_RE = re.compile(r"(?:surpass|exceed|topp|break|cross)")
+_THRESHOLD_AFTER_RE = re.compile(r"\s+(?:mark|threshold|level|barrier|milestone|line)\b")
+_PAREN_PERCENT_RE = re.compile(r"\)\s*(?P<pp>(?!))?(?:%|per\s?cent\b|percent\b)")
+# "10 Downing Street", "221B Baker Street": a street number.
+_STREET_AFTER_RE = re.compile(
+    r"\s+(?:[A-Z][\w'-]*\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Boulevard|Blvd|Drive|Way|"
+    r"Place|Square|Court|Terrace|Crescent|Highway)\b"
+)
 # "1,200 km long", "5m away": a distance stated, not the size of a thing named after it.
 _PREDICATIVE_WORDS = "long wide high deep tall thick away north south east west across inland"
 _PREDICATIVE = frozenset(_PREDICATIVE_WORDS.split())
@@ -277,6 +308,7 @@ def _generic_unit(text: str, pos: int, end: int) -> tuple[str, int] | None:
         or not word.islower()
         or len(word) < 3
         or low in _STOP
+        or low in _VERBS
         or low.endswith(("ed", "ing", "ly"))
     ):
         return None
@@ -389,7 +421,11 @@ def _read_scale(folded: str, pos: int, end: int, p: _Parse) -> int:
 
 
 def _read_unit(text: str, folded: str, pos: int, end: int, p: _Parse) -> int:
+    if p.kind == "percentage":
+        return pos  # a fraction written out ("a fifth")
     m = _PERCENT_AFTER_RE.match(folded, pos, end)
+    if not m and text[pos : pos + 1] == ")" and text[p.start - 1 : p.start] == "(":
+        m = _PAREN_PERCENT_RE.match(folded, pos, end)  # "(0.85) per cent"
     if m and not p.m_suffix and not p.k_suffix:
         p.kind, p.unit = "percentage", "percentage_point" if m["pp"] else "percent"
         return m.end()
@@ -502,6 +538,53 @@ def _classify(text: str, pos: int, end: int, p: _Parse) -> bool:
     return True
 
 
+def _not_a_figure(
+    text: str,
+    folded: str,
+    start: int,
+    n_start: int,
+    pos: int,
+    end: int,
+    match: re.Match[str],
+    p: _Parse,
+) -> bool:
+    """Numbers that are no figure: "02" in a dateline, a name's number, a window's length.
+
+    Ages become measurements here ("a 42-year-old man", "aged 65"): sizes, not counts.
+    """
+    digits = match["digits"] or ""
+    before = folded[max(start, n_start - 20) : n_start]
+    if len(digits) == 2 and digits.startswith("0"):
+        return True  # "Oct. 02", "07:36": a date or clock part
+    if p.kind == "quantity" and (
+        text[n_start:pos].lower().endswith("-old") or _AGE_BEFORE_RE.search(before)
+    ):
+        p.kind = "measurement"
+    if (
+        p.unit in TIME_UNITS
+        and _WINDOW_BEFORE_RE.search(before)
+        and _WINDOW_AFTER_RE.match(folded, pos, end)
+    ):
+        return True
+    if _STREET_AFTER_RE.match(text, match.end(), end):
+        return True
+    bare = not (p.unit or p.currency or p.scale or p.kind == "percentage")
+    if bare and digits and "," not in digits and "." not in digits:
+        name = _NAME_BEFORE_RE.search(text, max(start, n_start - 30), n_start)
+        if name and name.group(0).strip() not in _CAPITALISED_NOT_NAMES:
+            return True
+    if p.words and text[n_start].isupper() and n_start > start:
+        # "the Six-Day War", "the Big Four": a capitalised number inside a name.
+        nxt = _next_words(text, pos, end, 1)
+        if (
+            text[n_start - 2 : n_start - 1] not in (".", "!", "?")
+            and nxt
+            and nxt[0][0][0].isupper()
+        ):
+            return True
+    return False
+
+
 def _is_year(p: _Parse, raw_number: str) -> bool:
     if not (len(raw_number) == 4 and raw_number.isdigit() and 1800 <= int(raw_number) <= 2100):
         return False
@@ -611,6 +694,16 @@ def find_figures(
             continue
         if not p.words and _is_year(p, match["digits"]):
             continue
+        if _not_a_figure(text, folded, start, n_start, pos, end, match, p):
+            continue
+        if (
+            p.qualifier == "more_than"
+            and _PASSING_RE.match(folded, p.start)
+            and not _THRESHOLD_AFTER_RE.match(folded, pos, end)
+        ):
+            # "surpassing the $8 trillion mark" passes a threshold; "exceeding the $5bn
+            # collected last year" compares with a figure, which is exact.
+            p.qualifier = "exact"
         more = _OR_MORE_RE.match(folded, pos, end)
         if more:
             p.qualifier = "at_least" if more["w"].lower() == "more" else "about"

@@ -79,8 +79,8 @@ _NP_STOP_RE = re.compile(
     r"\b(?:is|are|was|were|be|been|has|have|had|will|would|could|may|might|stood|stands|"
     r"reached|reaches|totall?ed|totals|amounted|amounts|accounted|accounts|came|comes|hit|hits|"
     r"posted|recorded|registered|saw|sees|reported|made|makes|received|receives|shipped|sold|"
-    r"spent|raised|cost|costs|sent|exported|imported|collected|paid|earned|handled|estimated|"
-    r"said|says|remained|remains|represented|represents|contributed|generated|attracted|"
+    r"spent|raised|cost|costs|sent|exported|imported|collected|paid|earned|handled|"
+    r"said|says|remained|passed|lives|live|lived|took|takes|went|goes|remains|represented|represents|contributed|generated|attracted|"
     rf"logged|topped|{_UP}|{_DOWN})\b"
 )
 _LEAD_STRIP_RE = re.compile(
@@ -101,12 +101,22 @@ _CONCEPT_STOP_WORDS = """
     amount value volume some any year month week day about around nearly over under up down
     also only just figure figures level levels rate mark"""
 _CONCEPT_STOP = frozenset(_CONCEPT_STOP_WORDS.split())
+_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "there", "this", "that"})
 _COUNT_HEADS_SKIP = frozenset({"percent", "cent", "share", "rate", "number", "total", "level"})
+# Units that measure a stuff ("tonnes of rice"): what follows "of" is what is counted.
+_MEASURES_WORDS = """tonne ton kilogram gram litre gallon barrel barrel_per_day cubic_metre
+    cubic_foot kilotonne hectare acre unit"""
+_MEASURES = frozenset(_MEASURES_WORDS.split())
 _RANGE_JOIN_RE = re.compile(r"\s*(?:-|\u2013|\u2014|to)\s*")
 _FROM_BEFORE_RE = re.compile(r"\b(?:from|between|rose|fell|grew|increased|decreased)\s+$")
 _BETWEEN_RE = re.compile(r"\bbetween\s+$")
 _AND_RE = re.compile(r"\s*and\s*")
-_NEIGHBOUR_GAP_RE = re.compile(r"\s*(?:,\s*)?(?:to|and|or|from|against|versus|compared\s+with)\s*")
+_NEIGHBOUR_GAP_RE = re.compile(
+    r"\s*(?:,\s*)?(?:to|and|or|from|against|versus|compared\s+with)\s*|\s*,\s*"
+)
+_POPULATION_BEFORE_RE = re.compile(
+    r"\bpopulation(?:\s+size)?\s+of\s+(?:about\s+|around\s+|some\s+|nearly\s+|almost\s+)?$"
+)
 
 
 def _direction_of(gap: str) -> str:
@@ -166,15 +176,19 @@ def _subject(text: str, folded: str, clause_start: int, figure_start: int) -> st
 
 def _head_noun(concept: str) -> str:
     """The counted noun of a concept: "the number of foreign visitors" -> "visitor"."""
-    low = concept.lower()
-    m = _NUMBER_OF_RE.search(low)
+    low = concept
+    m = _NUMBER_OF_RE.search(low.lower())
     if m:
         low = low[m.end() :]
     low = re.split(r"\b(?:of|from|to|in|on|at|for|by|with|into|across)\b", low)[0]
     words = _WORD_RE.findall(low)
-    if not words:
+    if not words or words[0].lower() in _PRONOUNS:
         return ""
-    head = words[-1].strip("'\u2019")
+    if words[-1].lower() in ("population", "populations", "inhabitants", "residents"):
+        return "person"
+    if words[-1][:1].isupper() and len(words) == 1:
+        return ""  # "Afghans (11 000)": a name, not what is counted
+    head = words[-1].strip("'\u2019").lower()
     if len(head) < 4 or not head.endswith("s") or head.endswith(("ss", "us", "'s", "\u2019s")):
         return ""
     if head in _COUNT_HEADS_SKIP:
@@ -296,7 +310,8 @@ def annotate(
         # Concept: "27% of all applications", else the clause's subject.
         concept = ""
         of = _OF_AFTER_RE.match(text, figure.span.end, end)
-        if of and (figure.kind == "percentage" or figure.unit in ("", "tonne", "barrel")):
+        measure = figure.unit in _MEASURES or not figure.unit
+        if of and (figure.kind in ("percentage", "money") or measure):
             concept = of["np"]
         if not concept and connected and previous is not None:
             concept = previous.concept
@@ -347,6 +362,10 @@ def _borrowed_unit(
         and _NEIGHBOUR_GAP_RE.fullmatch(gap)
     ):
         return previous.unit
+    if _POPULATION_BEFORE_RE.search(
+        text[max(0, figure.span.start - 40) : figure.span.start].lower()
+    ):
+        return "person"
     head = _head_noun(concept)
     if head:
         return head
@@ -361,6 +380,10 @@ def _share_money(figures: list[Figure], folded: str) -> list[Figure]:
     out = list(figures)
     for index, figure in enumerate(out):
         if figure.kind != "quantity" or figure.unit or not figure.scale:
+            continue
+        counts = [f for f in out[:index] if f.kind == "quantity" and f.unit and f.scale]
+        if counts and counts[-1].scale == figure.scale:  # "510 million tons ..., eight million"
+            out[index] = replace(figure, unit=counts[-1].unit)
             continue
         money = [f for f in out[:index] if f.kind == "money" and f.scale == figure.scale]
         if not money:

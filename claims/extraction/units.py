@@ -33,6 +33,8 @@ bottle dose vaccine test bag sack box crate pallet animal cow pig chicken tree h
 tonne kilogram gram litre gallon kilometre mile metre foot inch megawatt gigawatt kilowatt
 second minute hour day week month year decade century mine warhead launcher bullet
 cartridge fighter sailor
+application applicant arrival departure transit sale order unit smartphone phone visa permit
+subscriber viewer download account inhabitant asylum-seeker birth marriage crossing
 pilot officer general minister lawmaker legislator deputy senator country nation state
 """
 _COUNT_NOUNS = _COUNT_NOUN_WORDS.split()
