@@ -26,6 +26,9 @@ _REPORT_DATE_RE = re.compile(
     r"\b(?:released|published|announced|issued|said|says|reported|unveiled|approved)\b"
     r"(?:\s+[\w'\u2019()-]+){0,6}\s+(?:on|in)\s+$"
 )
+_REPORT_AFTER_RE = re.compile(
+    r"\s+(?:approved|announced|said|released|published|unveiled|reported|revealed|issued)\b"
+)
 _DURATION_BEFORE_RE = re.compile(
     r"\b(?:for|(?:over|in|during|for)\s+the\s+(?:past|last))\s+$", re.IGNORECASE
 )
@@ -110,6 +113,13 @@ def extract_claims(text: str, published: dt.date | None = None) -> list[Candidat
     candidates: list[Candidate] = []
     seen: set[str] = set()
     previous_period: DateRef | None = None
+    # A sentence without a date is about the last period of its paragraph; a paragraph that
+    # opens without one is about the main (first) period of the paragraph before it, else the
+    # article's (the first period a sentence with figures names).
+    topic: DateRef | None = None
+    paragraph_period: DateRef | None = None
+    topic_settled = False  # set by a sentence with figures, not by a byline or a dateline
+    paragraph = -1
     previous_claimant = ""
     carried_unit = ""
     for sentence in split_sentences(text, limit):
@@ -122,6 +132,10 @@ def extract_claims(text: str, published: dt.date | None = None) -> list[Candidat
             continue  # a standfirst repeated in the body
         seen.add(key)
         context.paragraph = sentence.paragraph
+        if sentence.paragraph != paragraph:
+            paragraph = sentence.paragraph
+            previous_period = paragraph_period or topic
+            paragraph_period = None
         before = (context.last, context.last_paragraph)
         dates = find_dates(text, start, end, context, folded)
         spans = [(d.span.start, d.span.end) for d in dates]
@@ -137,6 +151,7 @@ def extract_claims(text: str, published: dt.date | None = None) -> list[Candidat
             if d.role == "reference"
             and d.source != "publication"
             and not _REPORT_DATE_RE.search(folded, max(start, d.span.start - 60), d.span.start)
+            and not (d.precision == "day" and _REPORT_AFTER_RE.match(folded, d.span.end, end))
         ]
         if counted and not references:
             as_of = _as_of_publication(text, start, counted, published) if not dates else None
@@ -160,10 +175,15 @@ def extract_claims(text: str, published: dt.date | None = None) -> list[Candidat
             text, folded, start, end, merge_ranges(text, folded, figures), dates, carried_unit
         )
         main = next((f.period for f in figures if f.kind != "measurement" and f.period), None)
-        if main is not None and main.role == "reference":
+        if main is not None and main in references:
             current = main  # the period of the sentence's first figure, not of its dateline
         if current is not None and not quoted:
             previous_period = current
+            if paragraph_period is None:
+                paragraph_period = current
+            if topic is None or (counted and not topic_settled):
+                topic = current
+                topic_settled = bool(counted)
         carried_unit = next(
             (
                 f.unit

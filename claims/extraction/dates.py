@@ -151,11 +151,13 @@ _BASELINE_BEFORE_RE = re.compile(
 _WEAK_BASELINE_BEFORE_RE = re.compile(r"\b(?:from|over|on)\s+$")
 # "up 15% from 2023", "compared with Rs 1,49,577 crore collected in February 2023", "than the
 # rate recorded in December 2019": the comparison word, a few words, then the date.
+_FIGURE_FROM_BEFORE_RE = re.compile(
+    r"(?:%|\d|\bcent|\bpercent|\bbillion|\bmillion|\btrillion|\btimes)\s+(?:from|over|on)\s+$"
+)
 _FAR_BASELINE_BEFORE_RE = re.compile(
-    r"(?:(?:%|\d|\bcent|\bpercent|\bbillion|\bmillion|\btrillion|\btimes)\s+(?:from|over|on)\s+$"
-    r"|(?:\bfrom|\bthan|\bagainst|\bcompared\s+(?:with|to)|\bversus|\bvs\.?)\s+"
-    r"(?:(?!to\b)[^\s,;.]+\s+){1,5}(?:in|during|of|for)\s+(?:the\s+)?$"
-    r"|(?:\bfrom|\bthan|\bagainst|\bcompared\s+(?:with|to))\s+(?:(?!to\b)[^\s,;]+\s+){1,4}$)"
+    r"(?:(?:\bfrom|\bthan|\bagainst|\bcompared\s+(?:with|to)|\bversus|\bvs\.?)\s+"
+    r"(?:(?!to\b)[^\s;]*[^\s,;]\s+){1,5}(?:in|during|of|for)\s+(?:the\s+)?$"
+    r"|(?:\bfrom|\bthan|\bagainst|\bcompared\s+(?:with|to))\s+(?:(?!to\b)[^\s;]*[^\s,;]\s+){1,4}$)"
 )
 # "October last year", "March this year": a month of the year counted from the published day.
 _MONTH_DEICTIC_RE = re.compile(rf"\b{_mon('mon')}\s+(?P<det>last|this|next)\s+year\b")
@@ -801,6 +803,8 @@ def _role(folded: str, raw: _Raw, before: str, since: bool, earlier: list[DateRe
     backward = _BACKWARD_RE.search(folded, raw.start, raw.end)
     if backward and _WEAK_BASELINE_BEFORE_RE.search(before):
         return "baseline"  # "up 5% on the previous year"
+    if _FIGURE_FROM_BEFORE_RE.search(before):
+        return "baseline"  # "up 9.4% from 2023"
     far = _FAR_BASELINE_BEFORE_RE.search(before)
     if far and (backward or re.search(r"\d|\bin\s+(?:the\s+)?$|\bof\s+$", far.group(0))):
         return "baseline"

@@ -410,6 +410,8 @@ def _period_for(
         after = [d for d in baseline_dates if d.span.start >= figure.span.end]
         return after[0] if after else baseline_dates[-1]
     refs = [d for d in dates if d.role == "reference"]
+    settled = [d for d in refs if not d.raw.lower().startswith("since")]
+    refs = settled or refs  # "the weakest since 1986" frames the figure; it is not its period
     if not refs:
         return sentence_period
     # The nearest reference date, preferring one after the figure in its clause.
