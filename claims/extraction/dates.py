@@ -289,6 +289,11 @@ def _collect(text: str, folded: str, start: int, end: int) -> list[_Raw]:
     month_name = _BARE_MONTH_HINT_RE.search(folded, start, end) is not None
     digit_month = digit_month or (digit and month_name)
     time_word = _TIME_WORD_RE.search(folded, start, end) is not None
+    piece = folded[start:end]
+    fiscal = "fy" in piece or "fiscal" in piece or "financial" in piece or "budget" in piece
+    part = "quarter" in piece or "half" in piece or "months" in piece
+    same = "same" in piece or "corresponding" in piece
+    deictic_year = month_name and (" year" in piece)
 
     def scan(pattern: re.Pattern[str], wanted: bool):
         return pattern.finditer(folded, start, end) if wanted else ()
@@ -339,12 +344,12 @@ def _collect(text: str, folded: str, start: int, end: int) -> list[_Raw]:
             a, b = dt.date(y1, 1, 1), dt.date(y2, 12, 31)
             add(m, lambda ctx, a=a, b=b: (a, b, "year", "explicit"), 3)
 
-    for m in scan(_FISCAL_RE, digit or time_word):
+    for m in scan(_FISCAL_RE, fiscal):
         resolved_fy = _fiscal(m)
         if resolved_fy is not None:
             add(m, resolved_fy, 1)
 
-    for m in scan(_PART_NO_YEAR_RE, True):
+    for m in scan(_PART_NO_YEAR_RE, part):
         part = m
 
         def resolve_part(ctx: DateContext, m=part):
@@ -382,7 +387,7 @@ def _collect(text: str, folded: str, start: int, end: int) -> list[_Raw]:
         start_at = m.start("mon1") if (m["lead"] or "").lower() in ("during", "in") else None
         add(m, resolve_range, 2, s=start_at)
 
-    for m in scan(_SAME_PERIOD_RE, time_word):
+    for m in scan(_SAME_PERIOD_RE, same and time_word):
         unit = m["unit"].lower()
 
         def resolve_same(ctx: DateContext, unit=unit):
@@ -407,7 +412,7 @@ def _collect(text: str, folded: str, start: int, end: int) -> list[_Raw]:
 
         add(m, resolve_same, 1)
 
-    for m in scan(_MONTH_DEICTIC_RE, month_name):
+    for m in scan(_MONTH_DEICTIC_RE, deictic_year):
         if not _capitalised(text[m.start("mon")]):
             continue
         month, det = _month_no(m["mon"]), m["det"]
@@ -743,14 +748,22 @@ FISCAL_COUNTRIES = (
 )
 
 
+_FISCAL_OF_WORD = {w: i for i, (words, _m, _e) in enumerate(FISCAL_COUNTRIES) for w in words}
+_FISCAL_WORDS_RE = re.compile(
+    "|".join(re.escape(w) for w in sorted(_FISCAL_OF_WORD, key=len, reverse=True))
+)
+
+
 def fiscal_year_of(folded: str) -> tuple[int, bool]:
     """The fiscal-year convention of an article: the country it names most (April by default)."""
-    best, count = (4, True), 0
-    for words, month, by_end in FISCAL_COUNTRIES:
-        n = sum(folded.count(w) for w in words)
-        if n > count:
-            best, count = (month, by_end), n
-    return best
+    counts: dict[int, int] = {}
+    for word in _FISCAL_WORDS_RE.findall(folded):
+        index = _FISCAL_OF_WORD[word]
+        counts[index] = counts.get(index, 0) + 1
+    if not counts:
+        return 4, True
+    best = max(counts, key=lambda index: (counts[index], -index))
+    return FISCAL_COUNTRIES[best][1], FISCAL_COUNTRIES[best][2]
 
 
 def find_dates(

@@ -77,6 +77,12 @@ _NUMBER_RE = re.compile(
     rf"|trillion)\b|{NUMBER_WORD}\b(?:(?:{_AND_AFTER_SCALE}|[\s-]+){NUMBER_WORD_OR_SCALE}\b)*)"
     rf"(?:[\s-]point[\s-](?P<pointw>{_DIGIT_WORD}(?:[\s-]{_DIGIT_WORD})*))?)",
 )
+# Where a number can start: a digit, or a word that can open a written-out number.
+_CANDIDATE_RE = re.compile(
+    r"\d|\b(?:a|an|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
+    r"sixty|seventy|eighty|ninety|half|doubl|tripl|trebl|quadrupl|halv|double|twice)"
+)
 # A currency glued to the digits after letters: "Rs7.2", "RM12.50", "USD10m", "$A18m".
 _GLUED_CURRENCY_RE = re.compile(r"(?<![\w$])(?P<c>Rs\.?|RM|Rp|\$A|[A-Z]{3}|[A-Z]{1,3}\$)$")
 
@@ -620,14 +626,17 @@ def _amount(value: str, scale: str) -> str:
     return _decimal_str(number)
 
 
+_RUPEE_OF_WORD = {word: code for code, words in RUPEE_COUNTRIES.items() for word in words}
+_RUPEE_WORDS_RE = re.compile("|".join(re.escape(w) for w in sorted(_RUPEE_OF_WORD, key=len)[::-1]))
+
+
 def rupee_of(folded: str) -> str:
     """The rupee an article means by "Rs": the country it names most (India's by default)."""
-    best, count = "INR", 0
-    for code, words in RUPEE_COUNTRIES.items():
-        n = sum(folded.count(w) for w in words)
-        if n > count:
-            best, count = code, n
-    return best
+    counts: dict[str, int] = {}
+    for word in _RUPEE_WORDS_RE.findall(folded):
+        code = _RUPEE_OF_WORD[word]
+        counts[code] = counts.get(code, 0) + 1
+    return max(counts, key=lambda code: counts[code]) if counts else "INR"
 
 
 def _standard_scale(value: str, p: _Parse) -> str:
@@ -657,7 +666,15 @@ def find_figures(
     if folded is None:
         folded = fold(text[:end])
     figures: list[Figure] = []
-    for match in _NUMBER_RE.finditer(folded, start, end):
+    resume = start
+    for candidate in _CANDIDATE_RE.finditer(folded, start, end):
+        # A cheap scan finds where a number can start; the full pattern runs only there.
+        if candidate.start() < resume:
+            continue
+        match = _NUMBER_RE.match(folded, candidate.start(), end)
+        if match is None:
+            continue
+        resume = match.end()
         n_start, n_end = match.span()
         if any(a < n_end and n_start < b for a, b in exclude):
             continue
