@@ -155,9 +155,11 @@ _FIGURE_FROM_BEFORE_RE = re.compile(
     r"(?:%|\d|\bcent|\bpercent|\bbillion|\bmillion|\btrillion|\btimes)\s+(?:from|over|on)\s+$"
 )
 _FAR_BASELINE_BEFORE_RE = re.compile(
-    r"(?:(?:\bfrom|\bthan|\bagainst|\bcompared\s+(?:with|to)|\bversus|\bvs\.?)\s+"
+    r"(?:(?:\bfrom|\bthan(?!\s+[\d$\u20ac\u00a3\u00a5\u20b9])|\bagainst|\bcompared\s+(?:with|to)|\bversus|"
+    r"\bvs\.?)\s+"
     r"(?:(?!to\b)[^\s;]*[^\s,;]\s+){1,5}(?:in|during|of|for)\s+(?:the\s+)?$"
-    r"|(?:\bfrom|\bthan|\bagainst|\bcompared\s+(?:with|to))\s+(?:(?!to\b)[^\s;]*[^\s,;]\s+){1,4}$)"
+    r"|(?:\bfrom|\bthan(?!\s+[\d$\u20ac\u00a3\u00a5\u20b9])|\bagainst|\bcompared\s+(?:with|to))\s+"
+    r"(?:(?!to\b)[^\s;]*[^\s,;]\s+){1,4}$)"
 )
 # "October last year", "March this year": a month of the year counted from the published day.
 _MONTH_DEICTIC_RE = re.compile(rf"\b{_mon('mon')}\s+(?P<det>last|this|next)\s+year\b")
