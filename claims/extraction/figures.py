@@ -376,17 +376,19 @@ def _read_prefix(
     text: str, folded: str, start: int, limit: int, p: _Parse, rupee: str = "INR"
 ) -> bool:
     """Currency and qualifier before the number; False for "No. 5", "page 12", "[3]"."""
+    # Each pattern ends at the number; its window is as long as its longest phrase, so that
+    # the search does not try forty starting points for a five-character symbol.
     window_start = max(limit, start - 40)
-    if _IDENTIFIER_BEFORE_RE.search(folded, window_start, start):
+    if _IDENTIFIER_BEFORE_RE.search(folded, max(limit, start - 16), start):
         return False
     q_end = start
     glued = start > limit and text[start - 1].isalpha()
     if glued:
-        cur = _GLUED_CURRENCY_RE.search(text, window_start, start)
+        cur = _GLUED_CURRENCY_RE.search(text, max(limit, start - 5), start)
         if cur is None or (len(cur["c"]) == 3 and cur["c"] not in ISO_CODES):
             return False  # "G20", "iPhone15", "Su35": part of a name
     else:
-        cur = _CURRENCY_BEFORE_RE.search(text, window_start, start)
+        cur = _CURRENCY_BEFORE_RE.search(text, max(limit, start - 7), start)
     if cur and not p.words:
         code = cur["c"].replace(" ", "")
         p.currency = PREFIX_CURRENCIES.get(code, code if code in ISO_CODES else "")
@@ -395,7 +397,7 @@ def _read_prefix(
         if p.currency:
             p.start = cur.start()
             q_end = cur.start()
-    qual = _QUALIFIER_BEFORE_RE.search(folded, window_start, q_end)
+    qual = _QUALIFIER_BEFORE_RE.search(folded, max(limit, q_end - 22), q_end)
     if qual:
         p.qualifier = _QUALIFIERS[" ".join(qual["q"].lower().split())]
         p.start = qual.start()

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from .types import DateRef, Figure, Span
 from .units import singular
@@ -143,6 +144,7 @@ def _clause_tail(gap: str) -> str:
     return gap[cut:]
 
 
+@lru_cache(maxsize=4096)
 def concept_words(concept: str) -> tuple[str, ...]:
     """Key words of a concept, lower case and singular: "Rice exports" -> ("rice", "export")."""
     out: list[str] = []

@@ -9,6 +9,7 @@ does not list ("Rs", "RM", "$A", "US$").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from babel import Locale
 from babel.core import get_global
@@ -268,6 +269,7 @@ DOLLAR_ADJECTIVES = {
 _PLURAL_RE = re.compile(r"(?:ies|(?<=[sxz])es|(?<=ch)es|(?<=sh)es|(?<!s)s)$")
 
 
+@lru_cache(maxsize=8192)
 def singular(word: str) -> str:
     """A plain English singular for a noun not in the vocabulary ("countries" -> "country")."""
     word = word.lower()

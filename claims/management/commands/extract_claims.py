@@ -16,9 +16,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.extraction import Candidate
-
-from claims.extraction import MAX_TEXT_CHARS, UnreadableTextError, extract_claims
+from claims.extraction import MAX_TEXT_CHARS, Candidate, UnreadableTextError, extract_claims
 
 # Four bytes per character at most in UTF-8: enough for every character that gets scanned.
 MAX_READ_BYTES = 4 * MAX_TEXT_CHARS + 4
@@ -61,9 +59,7 @@ def _decode(path: str, data: bytes, truncated: bool) -> str:
 def _open_lines(path: str):
     """The file (or stdin for "-") as binary lines, read as they come."""
     if path == "-":
-        return getattr(sys.stdin, "buffer", None) or (
-            line.encode("utf-8") for line in sys.stdin
-        )
+        return getattr(sys.stdin, "buffer", None) or (line.encode("utf-8") for line in sys.stdin)
     try:
         return Path(path).open("rb")
     except FileNotFoundError:
