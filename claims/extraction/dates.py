@@ -144,7 +144,7 @@ _TIME_WORD_RE = re.compile(r"day|week|month|year|decade|tomorrow|tonight")
 _SINCE_BEFORE_RE = re.compile(r"\bsince\s+(?:(?:early|mid|late)[\s-]+)?$")
 _BASELINE_BEFORE_RE = re.compile(
     r"(?:\bcompared\s+(?:to|with)|\bthan(?:\s+in)?|\bversus|\bvs\.?|\bagainst|\brelative\s+to"
-    r"|\bfrom(?=\s+the\s+same\b))"
+    r"|\bfrom(?=\s+the\s+same\b)|\b(?:up|down)\s+from)"
     r"\s+(?:(?:the\s+)?(?:same\s+(?:period|time|month)|levels?)\s+(?:of|in|last)\s+)?$",
 )
 # "up 5% on the previous year", "from a year earlier": a comparison only with a backward phrase.

@@ -192,7 +192,8 @@ _CURRENCY_CODE_AFTER_RE = re.compile(
 _CALIBRE_BETWEEN_RE = re.compile(r"\s+\d+(?:\.\d+)?(?:\s?mm|-mm|-inch|\s?cm)\b(?=\s)")
 # Rates after a unit: "per day", "a month", "/d".
 _RATE_AFTER_RE = re.compile(
-    r"(?:\s+(?:a|per|each|every)\s+(?P<per>day|week|month|year|hour|annum)\b|/(?P<abbr>d|day|yr|y)\b)"
+    r"(?:\s+(?:a|per|each|every)\s+(?P<per>day|week|month|year|hour|annum)\b"
+    r"(?!\s+(?:earlier|ago|later|before|after|on|of)\b)|/(?P<abbr>d|day|yr|y)\b)"
 )
 _HYPHEN_UNIT_AFTER_RE = re.compile(
     rf"-(?P<u>{'|'.join(sorted(HYPHEN_UNITS, key=len, reverse=True))})s?(?:-old)?\b"
@@ -205,7 +206,9 @@ _SPACED_UNIT_RE = re.compile(
 )
 _NEXT_WORD_RE = re.compile(r"\s+(?P<w>[^\W\d_][\w'\u2019-]*)")
 _OR_MORE_RE = re.compile(r"\s+or\s+(?P<w>more|so)\b")
-_RANGE_JOIN_RE = re.compile(r"\s*(?:to|and|or|-|\u2013|\u2014)\s*")
+# "10 to 14 days", "61.4 million of the 91.2 million voters", "to 98,200 from 104,600 deaths":
+# the first number is written without the noun the second carries.
+_RANGE_JOIN_RE = re.compile(r"\s*(?:to|and|or|from|of\s+the|out\s+of|of|-|\u2013|\u2014)\s*")
 _DECIMAL_COMMA_RE = re.compile(r"\d+,\d{1,2}")
 _LETTER_AFTER_RE = re.compile(r"[^\W\d_]")
 
@@ -472,7 +475,7 @@ def _read_unit(text: str, folded: str, pos: int, end: int, p: _Parse) -> int:
         p.unit, unit_end = found
         p.unit_source = "vocabulary"
         return _read_rate(folded, unit_end, end, p)
-    if not p.words and not p.m_suffix and not p.k_suffix:
+    if (not p.words or p.scale) and not p.m_suffix and not p.k_suffix:
         generic = _generic_unit(text, pos, end)
         if generic:
             p.unit, unit_end = generic
@@ -576,7 +579,9 @@ def _not_a_figure(
         return True
     if _STREET_AFTER_RE.match(text, match.end(), end):
         return True
-    bare = not (p.unit or p.currency or p.scale or p.kind == "percentage")
+    bare = not (
+        (p.unit and p.unit_source != "generic") or p.currency or p.scale or p.kind == "percentage"
+    )
     if bare and digits and "," not in digits and "." not in digits:
         name = _NAME_BEFORE_RE.search(text, max(start, n_start - 30), n_start)
         if name and name.group(0).strip() not in _CAPITALISED_NOT_NAMES:

@@ -32,7 +32,7 @@ _UP = (
     r"rose|rise[sn]?|rising|increase[sd]?|increasing|grew|grow(?:s|n|ing)?|growth|gain(?:ed|s)?|"
     r"jump(?:ed|s|ing)?|surge[sd]?|surging|soar(?:ed|s|ing)?|climb(?:ed|s|ing)?|up|higher|more|"
     r"expand(?:ed|s|ing)?|advance[sd]?|rebound(?:ed|s)?|boost(?:ed|s)?|added|accelerat(?:ed|es)|"
-    r"hike[sd]?|spike[sd]?|widen(?:ed|s)?|raise[sd]?|larger|greater|above|swell(?:ed)?|"
+    r"hike[sd]?|spike[sd]?|widen(?:ed|s)?|larger|greater|above|swell(?:ed)?|"
     r"doubled|tripled|trebled|quadrupled|up\s+by|improv(?:ed|es)|recover(?:ed|s)|"
     r"strengthen(?:ed|s)?|ris(?:ing)|topped"
 )
@@ -41,12 +41,12 @@ _DOWN = (
     r"lower|less|fewer|slip(?:ped|s)?|shr[aiu]nk|shrinks|shrinking|contract(?:ed|s|ion)|"
     r"plung(?:e[sd]?|ing)|plummet(?:ed|s)?|slump(?:ed|s)?|tumbl(?:e[sd]?|ing)|sank|sink(?:s|ing)?|"
     r"slid|slide[sd]?|dip(?:ped|s)?|eas(?:ed|es|ing)|cut(?:s|ting)?|reduc(?:e[sd]?|ing|tion)|"
-    r"lost|loss|narrow(?:ed|s)?|dwindl(?:e[sd]?|ing)|halved|weaken(?:ed|s)?|smaller|below|"
-    r"deficit\s+of\s+minus|lose[sd]?|slow(?:ed|s)?\s+to"
+    r"narrow(?:ed|s)?|dwindl(?:e[sd]?|ing)|halved|weaken(?:ed|s)?|smaller|below|"
+    r"slow(?:ed|s)?\s+to"
 )
 _UP_RE = re.compile(rf"\b(?:{_UP})\b")
 _DOWN_RE = re.compile(rf"\b(?:{_DOWN})\b")
-_TREND_RE = re.compile(rf"\b(?P<w>{_UP}|{_DOWN})\b")
+_TREND_RE = re.compile(rf"(?<!-)\b(?P<w>{_UP}|{_DOWN})\b(?!-)")  # not "start-up"
 # The words right after a figure that make it a change: "a 5% rise", "50% more visitors".
 _AFTER_TREND_RE = re.compile(
     r"\s*(?:year[\s-]on[\s-]year|yoy|y-o-y|\([^)]{1,12}\))?\s*"
@@ -77,12 +77,12 @@ _CLAUSE_BREAK_RE = re.compile(
     r"[;:(]|,\s|\b(?:while|whereas|but|which|who|although|though|however|meanwhile)\b"
 )
 _NP_STOP_RE = re.compile(
-    r"\b(?:is|are|was|were|be|been|has|have|had|will|would|could|may|might|stood|stands|"
+    r"(?<!-)\b(?:is|are|was|were|be|been|has|have|had|will|would|could|may|might|stood|stands|"
     r"reached|reaches|totall?ed|totals|amounted|amounts|accounted|accounts|came|comes|hit|hits|"
     r"posted|recorded|registered|saw|sees|reported|made|makes|received|receives|shipped|sold|"
     r"spent|raised|cost|costs|sent|exported|imported|collected|paid|earned|handled|"
     r"said|says|remained|passed|lives|live|lived|took|takes|went|goes|remains|represented|represents|contributed|generated|attracted|"
-    rf"logged|topped|{_UP}|{_DOWN})\b"
+    rf"logged|topped|{_UP}|{_DOWN})\b(?!-)"
 )
 _LEAD_STRIP_RE = re.compile(
     r"^(?:(?:and|but|while|with|as|of|in|on|at|for|by|to|from|during|since|after|before|"
@@ -96,6 +96,7 @@ _OF_AFTER_RE = re.compile(
 )
 _NUMBER_OF_RE = re.compile(r"\b(?:number|total|count|tally)\s+of\s+")
 _WORD_RE = re.compile(r"[^\W\d_][\w'\u2019-]*")
+_NUMBER_SPLIT_RE = re.compile(r"[$\u20ac\u00a3\u00a5\u20b9]?\d[\d,.]*%?")
 _CONCEPT_STOP_WORDS = """
     of and or the a an to in on for by with from at as than that which who is are was were
     be been its their his her our this these those per each more less all total number share
@@ -164,7 +165,9 @@ def _subject(text: str, folded: str, clause_start: int, figure_start: int) -> st
     np_end = stop.start() if stop else figure_start
     chunk = text[clause_start:np_end]
     if re.search(r"\d", chunk):
-        chunk = re.split(r"\s*[\d$\u20ac\u00a3\u00a5\u20b9]", chunk)[0]
+        # "In 2023 traffic deaths": the words after the last number, else before the first.
+        parts = [p for p in _NUMBER_SPLIT_RE.split(chunk) if _WORD_RE.search(p)]
+        chunk = parts[-1] if parts else ""
     chunk = chunk.strip(" ,;:-\u2013\u2014(\"'\u201c")
     low = chunk.lower()
     lead = _LEAD_STRIP_RE.match(low)
@@ -312,7 +315,12 @@ def annotate(
         # Concept: "27% of all applications", else the clause's subject.
         concept = ""
         of = _OF_AFTER_RE.match(text, figure.span.end, end)
-        measure = figure.unit in _MEASURES or not figure.unit
+        measure = (
+            figure.unit in _MEASURES
+            or not figure.unit
+            or figure.kind == "measurement"
+            or figure.unit.endswith(("_per_day", "_per_month", "_per_year"))
+        )
         if of and (figure.kind in ("percentage", "money") or measure):
             concept = of["np"]
         if not concept and connected and previous is not None:
