@@ -821,8 +821,12 @@ def _role(folded: str, raw: _Raw, before: str, since: bool, earlier: list[DateRe
     if _FIGURE_FROM_BEFORE_RE.search(before):
         return "baseline"  # "up 9.4% from 2023"
     far = _FAR_BASELINE_BEFORE_RE.search(before)
-    if far and (backward or re.search(r"\d|\bin\s+(?:the\s+)?$|\bof\s+$", far.group(0))):
-        return "baseline"
+    if far:
+        words = far.group(0)
+        if words.startswith("from"):  # "from 10% in 2018" compares; "from investors in" not
+            return "baseline" if re.search(r"\d", words) else "reference"
+        if backward or re.search(r"\d|\bin\s+(?:the\s+)?$|\bof\s+$", words):
+            return "baseline"
     if (
         backward
         and not _DEICTIC_NOW_RE.match(folded, raw.start, raw.end)
