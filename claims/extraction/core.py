@@ -26,6 +26,7 @@ _REPORT_DATE_RE = re.compile(
     r"\b(?:released|published|announced|issued|said|says|reported|unveiled|approved)\b"
     r"(?:\s+[\w'\u2019()-]+){0,6}\s+(?:on|in)\s+$"
 )
+_DATELINE_END_RE = re.compile(r"[\u2013\u2014-]{1,2}\s*$")
 _REPORT_AFTER_RE = re.compile(
     r"\s+(?:approved|announced|said|released|published|unveiled|reported|revealed|issued)\b"
 )
@@ -85,6 +86,20 @@ def _as_of_publication(
     return None
 
 
+def _dateline_dates(
+    text: str, folded: str, gap_start: int, start: int, context: DateContext
+) -> list[DateRef]:
+    """The date of a dateline cut off before the first sentence ("HAMBURG, Feb 13 -")."""
+    lead = text[gap_start:start]
+    stripped = lead.lstrip()
+    if not stripped or not _DATELINE_END_RE.search(stripped) or len(stripped) > 80:
+        return []
+    if gap_start and "\n" not in lead[: len(lead) - len(stripped)]:
+        return []  # a dash inside a paragraph, not a dateline at its head
+    head = start - len(stripped)
+    return [d for d in find_dates(text, head, start, context, folded) if d.role == "reference"]
+
+
 def _inherit(date: DateRef) -> DateRef:
     return DateRef(
         date.start, date.end, date.precision, date.raw, date.span, "reference", "inherited"
@@ -122,10 +137,13 @@ def extract_claims(text: str, published: dt.date | None = None) -> list[Candidat
     paragraph = -1
     previous_claimant = ""
     carried_unit = ""
+    last_end = 0
     for sentence in split_sentences(text, limit):
+        gap_end, last_end = last_end, sentence.end
         if sentence.role != "body":
             continue
         start, end = sentence.start, sentence.end
+        dateline = _dateline_dates(text, folded, gap_end, start, context)
         body = text[start:end]
         key = " ".join(body.split())
         if key in seen:
@@ -157,6 +175,8 @@ def extract_claims(text: str, published: dt.date | None = None) -> list[Candidat
             as_of = _as_of_publication(text, start, counted, published) if not dates else None
             if as_of is not None:
                 dates = [as_of]
+            elif dateline:
+                dates = [*dateline, *dates]  # "HAMBURG, Feb 13 (Reuters) -": the day it is about
             elif previous_period is not None:
                 # Only a comparison point is written ("up 5% on the same month last year"):
                 # the figures are about the period the text is about.
