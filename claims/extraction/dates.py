@@ -232,13 +232,13 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
 def _year_without(ctx: DateContext, month: int, prep: str = "") -> int | None:
     """The year of a month named without one: "last October", or "in October" after 2023."""
     pub = ctx.published
-    if prep in ("last", "next", "this") and pub is None:
-        return None
-    if prep == "last":
-        return pub.year if month < pub.month else pub.year - 1
-    if prep == "next":
-        return pub.year if month > pub.month else pub.year + 1
-    if prep == "this":
+    if prep in ("last", "next", "this"):
+        if pub is None:
+            return None
+        if prep == "last":
+            return pub.year if month < pub.month else pub.year - 1
+        if prep == "next":
+            return pub.year if month > pub.month else pub.year + 1
         return pub.year
     if ctx.last is not None and ctx.last_paragraph == ctx.paragraph:
         year = ctx.last.end.year
@@ -293,7 +293,7 @@ def _collect(text: str, folded: str, start: int, end: int) -> list[_Raw]:
     time_word = _TIME_WORD_RE.search(folded, start, end) is not None
     piece = folded[start:end]
     fiscal = "fy" in piece or "fiscal" in piece or "financial" in piece or "budget" in piece
-    part = "quarter" in piece or "half" in piece or "months" in piece
+    part_hint = "quarter" in piece or "half" in piece or "months" in piece
     same = "same" in piece or "corresponding" in piece
     deictic_year = month_name and (" year" in piece)
 
@@ -351,7 +351,7 @@ def _collect(text: str, folded: str, start: int, end: int) -> list[_Raw]:
         if resolved_fy is not None:
             add(m, resolved_fy, 1)
 
-    for m in scan(_PART_NO_YEAR_RE, part):
+    for m in scan(_PART_NO_YEAR_RE, part_hint):
         part = m
 
         def resolve_part(ctx: DateContext, m=part):
@@ -402,15 +402,15 @@ def _collect(text: str, folded: str, start: int, end: int) -> list[_Raw]:
                     first, last = month_bounds(pub.year - 1, pub.month)
                     return first, last, "month", "relative"
                 return None
-            first = _safe_date(anchor.start.year - 1, anchor.start.month, anchor.start.day)
-            last = _safe_date(
+            year_before = _safe_date(anchor.start.year - 1, anchor.start.month, anchor.start.day)
+            year_before_end = _safe_date(
                 anchor.end.year - 1,
                 anchor.end.month,
                 28 if anchor.end.month == 2 and anchor.end.day == 29 else anchor.end.day,
             )
-            if first is None or last is None:
+            if year_before is None or year_before_end is None:
                 return None
-            return first, last, anchor.precision, "relative"
+            return year_before, year_before_end, anchor.precision, "relative"
 
         add(m, resolve_same, 1)
 
