@@ -296,6 +296,8 @@ def _collect(text: str, folded: str, start: int, end: int) -> list[_Raw]:
     part_hint = "quarter" in piece or "half" in piece or "months" in piece
     same = "same" in piece or "corresponding" in piece
     deictic_year = month_name and (" year" in piece)
+    if not (digit or month_name or time_word or fiscal or part_hint):
+        return found  # nothing a date could be made of
 
     def scan(pattern: re.Pattern[str], wanted: bool):
         return pattern.finditer(folded, start, end) if wanted else ()

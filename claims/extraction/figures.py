@@ -79,9 +79,9 @@ _NUMBER_RE = re.compile(
 )
 # Where a number can start: a digit, or a word that can open a written-out number.
 _CANDIDATE_RE = re.compile(
-    r"\d|\b(?:a|an|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"\d|\b(?:(?:a|an|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
-    r"sixty|seventy|eighty|ninety|half|doubl|tripl|trebl|quadrupl|halv|double|twice)"
+    r"sixty|seventy|eighty|ninety|half|double|twice)\b|doubl|tripl|trebl|quadrupl|halv)"
 )
 # A currency glued to the digits after letters: "Rs7.2", "RM12.50", "USD10m", "$A18m".
 _GLUED_CURRENCY_RE = re.compile(r"(?<![\w$])(?P<c>Rs\.?|RM|Rp|\$A|[A-Z]{3}|[A-Z]{1,3}\$)$")

@@ -122,12 +122,17 @@ _POPULATION_BEFORE_RE = re.compile(
 
 
 def _direction_of(gap: str) -> str:
+    return _trend(gap)[0]
+
+
+def _trend(gap: str) -> tuple[str, int]:
+    """The direction of the last trend word in the text, and where that word ends."""
     last = None
     for m in _TREND_RE.finditer(gap):
         last = m
     if last is None:
-        return "none"
-    return "up" if _UP_RE.fullmatch(last["w"]) else "down"
+        return "none", -1
+    return ("up" if _UP_RE.fullmatch(last["w"]) else "down"), last.end()
 
 
 def _after_direction(folded: str, pos: int, end: int) -> str:
@@ -287,9 +292,8 @@ def annotate(
         if _BASELINE_TAIL_RE.search(gap):
             is_baseline = True
         else:
-            direction = _direction_of(tail)
+            direction, verb_end = _trend(tail)
             if direction != "none":
-                verb_end = max(m.end() for m in _TREND_RE.finditer(tail))
                 between = tail[verb_end:]
                 change = "change" if _BY_TAIL_RE.fullmatch(between) else "level"
             elif connected and previous is not None:
@@ -340,8 +344,7 @@ def annotate(
             elif yoy:
                 baseline = text[yoy.start() : yoy.end()].strip()
         period = _period_for(figure, dates, sentence_period, is_baseline, baseline_dates)
-        annotated = replace(
-            figure,
+        annotated = figure.with_fields(
             unit=unit,
             direction=direction,
             change=change,

@@ -57,6 +57,11 @@ class Figure:
     concept_words: tuple[str, ...] = ()
     period: DateRef | None = None
 
+    def with_fields(self, **changes: Any) -> Figure:
+        """A copy with some fields changed (dataclasses.replace, without its checks: this runs
+        for every figure of every sentence)."""
+        return Figure(*[changes.get(name, getattr(self, name)) for name in _FIGURE_FIELDS])
+
     @property
     def is_range(self) -> bool:
         return bool(self.value_high)
@@ -89,6 +94,9 @@ class Figure:
             "concept_words": list(self.concept_words),
             "period": self.period.to_dict() if self.period is not None else None,
         }
+
+
+_FIGURE_FIELDS = tuple(Figure.__dataclass_fields__)
 
 
 @dataclass(frozen=True, slots=True)
