@@ -125,8 +125,9 @@ def main() -> int:
     size = sum(len(text) for text, _ in articles) // len(articles)
     print(
         f"extract_claims: {len(articles)} articles of ~{size:,} chars in {elapsed:.2f} s "
-        f"on one core ({where}, best of {len(runs)}): {rate:.1f} articles/s, {elapsed / len(articles) * 1000:.1f} "
-        f"ms/article, {found / len(articles):.1f} candidates/article "
+        f"on one core ({where}, best of {len(runs)}): {rate:.1f} articles/s, "
+        f"{elapsed / len(articles) * 1000:.1f} ms/article, "
+        f"{found / len(articles):.1f} candidates/article "
         f"(target >= {TARGET:.0f}/s: {'met' if rate >= TARGET else 'MISSED'})"
     )
     short = sentences(args.sentences, rng)
