@@ -3,7 +3,14 @@
 Currency symbols and names come from CLDR through Babel (loaded once, at import): every
 current ISO 4217 code, its English symbol ("HK$", "\u20a9") and its English names, singular and
 plural ("Pakistani rupees", "naira"). A short table of our own adds the newsroom spellings CLDR
-does not list ("Rs", "RM", "$A", "US$").
+does not list ("Rs", "RM", "$A", "US$"). Building these tables costs about 80 ms at import,
+once; a lookup is a dict hit.
+
+Units stay a table of our own: pint 0.25 was measured and not adopted. Its registry takes 1.5 s
+to build (every `manage.py` call and worker start would pay it), parsing a name takes about
+100 us (more than the whole of a short sentence's extraction), and news units are mostly count
+nouns it does not know ("containers", "tonnes" as written, "bhp"), while "b/d" parses as barns
+per day.
 """
 
 from __future__ import annotations
