@@ -22,6 +22,14 @@ from claims.extraction import MAX_TEXT_CHARS, Candidate, UnreadableTextError, ex
 MAX_READ_BYTES = 4 * MAX_TEXT_CHARS + 4
 
 
+def _unreadable(path: str, exc: OSError) -> CommandError:
+    if isinstance(exc, FileNotFoundError):
+        return CommandError(f"cannot read {path}: no such file")
+    if isinstance(exc, IsADirectoryError):
+        return CommandError(f"cannot read {path}: it is a directory")
+    return CommandError(f"cannot read {path}: {exc.strerror or exc}")
+
+
 def _read(path: str) -> tuple[bytes, bool]:
     """The first MAX_READ_BYTES of the file (or stdin for "-") and whether there was more."""
     try:
@@ -34,12 +42,8 @@ def _read(path: str) -> tuple[bytes, bool]:
         else:
             with Path(path).open("rb") as handle:
                 data = handle.read(MAX_READ_BYTES + 1)
-    except FileNotFoundError:
-        raise CommandError(f"cannot read {path}: no such file") from None
-    except IsADirectoryError:
-        raise CommandError(f"cannot read {path}: it is a directory") from None
     except OSError as exc:
-        raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise _unreadable(path, exc) from None
     return data[:MAX_READ_BYTES], len(data) > MAX_READ_BYTES
 
 
@@ -62,12 +66,8 @@ def _open_lines(path: str):
         return getattr(sys.stdin, "buffer", None) or (line.encode("utf-8") for line in sys.stdin)
     try:
         return Path(path).open("rb")
-    except FileNotFoundError:
-        raise CommandError(f"cannot read {path}: no such file") from None
-    except IsADirectoryError:
-        raise CommandError(f"cannot read {path}: it is a directory") from None
     except OSError as exc:
-        raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise _unreadable(path, exc) from None
 
 
 def _batch_item(raw: bytes, default: dt.date | None) -> tuple[object, list[Candidate]]:
