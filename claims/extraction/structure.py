@@ -81,7 +81,11 @@ _NP_STOP_RE = re.compile(
     r"reached|reaches|totall?ed|totals|amounted|amounts|accounted|accounts|came|comes|hit|hits|"
     r"posted|recorded|registered|saw|sees|reported|made|makes|received|receives|shipped|sold|"
     r"spent|raised|cost|costs|sent|exported|imported|collected|paid|earned|handled|"
-    r"said|says|remained|passed|lives|live|lived|took|takes|went|goes|remains|represented|represents|contributed|generated|attracted|"
+    r"said|says|remained|passed|lives|live|lived|took|takes|went|goes|treats|treated|runs|ran|"
+    r"measures|measured|process(?:es|ed)|produce[sd]|employ(?:s|ed)|carrie[sd]|serve[sd]|"
+    r"uses|used|holds|held|owns|owned|operate[sd]|move[sd]|handles|ships|sells|buys|bought|"
+    r"pays|earns|offer(?:s|ed)|include[sd]|contains|cover(?:s|ed)|fired|fires|launched|"
+    r"built|builds|counted|counts|lost|loses|remains|represented|represents|contributed|generated|attracted|"
     rf"logged|topped|{_UP}|{_DOWN})\b(?!-)"
 )
 _LEAD_STRIP_RE = re.compile(
@@ -113,6 +117,7 @@ _RANGE_JOIN_RE = re.compile(r"\s*(?:-|\u2013|\u2014|to)\s*")
 _FROM_BEFORE_RE = re.compile(r"\b(?:from|between|rose|fell|grew|increased|decreased)\s+$")
 _BETWEEN_RE = re.compile(r"\bbetween\s+$")
 _AND_RE = re.compile(r"\s*and\s*")
+_LOST_RE = re.compile(r"\blos(?:t|es?|ing)\b")
 _NEIGHBOUR_GAP_RE = re.compile(
     r"\s*(?:,\s*)?(?:to|and|or|from|against|versus|compared\s+with)\s*|\s*,\s*"
 )
@@ -310,6 +315,8 @@ def annotate(
             direction = "down" if raw.startswith(("halv", "half")) else "up"
             if figure.raw[:1].isdigit() and not _TREND_RE.search(tail):
                 direction = "none"
+        if direction == "none" and figure.kind == "percentage" and _LOST_RE.search(tail):
+            direction = "down"  # "lost a fifth of its value" (a loss of money is a level)
         if figure.value.startswith("-"):
             direction = "down"
         # What a figure after this one by "to" inherits: "fell from X to Y" makes Y down.
@@ -334,9 +341,13 @@ def annotate(
             concept = _subject(text, folded, clause_start, figure.span.start)
             if not concept:
                 concept = _subject(text, folded, start, figure.span.start)
+        if not concept_words(concept):
+            concept = ""  # "In 2024,": no word that says what is counted
         unit, kind = figure.unit, figure.kind
         if kind == "quantity" and not unit:
             unit = _borrowed_unit(figure, previous, out, concept, gap, carried_unit, text)
+        if not concept and kind == "quantity" and unit and unit not in _MEASURES:
+            concept = unit.replace("_", " ")  # "48.5 million of the 70.3 million voters"
         baseline = ""
         if change == "change" or direction != "none" or is_baseline:
             if baseline_dates:

@@ -135,7 +135,32 @@ FORMS = [
         "-1.3%",
         ("-1.3", "", "percent", "exact", "down", {"output"}, "2023-10-01"),
     ),
+    (
+        "Farmers lost half of their maize crop in 2023.",
+        "half",
+        ("50", "", "percent", "exact", "down", {"maize", "crop"}, "2023-01-01"),
+    ),
+    (
+        "The fund raised US$40m in 2023.",
+        "US$40m",
+        ("40", "", "USD", "exact", "none", {"fund"}, "2023-01-01"),
+    ),
     # Units glued to the digits: the size of a thing, not a count.
+    (
+        "The sports car makes 620bhp in its 2024 version.",
+        "620bhp",
+        ("620", "", "brake_horsepower", "exact", "none", {"sport", "car"}, "2024-01-01"),
+    ),
+    (
+        "Its screen refreshes at 144Hz, the maker said in 2024.",
+        "144Hz",
+        ("144", "", "hertz", "exact", "none", {"screen"}, "2024-01-01"),
+    ),
+    (
+        "Each flat measures 52m2, the developer said in 2023.",
+        "52m2",
+        ("52", "", "square_metre", "exact", "none", {"flat"}, "2023-01-01"),
+    ),
     (
         "The new handset ships with 512GB of storage in 2024.",
         "512GB",
@@ -145,7 +170,7 @@ FORMS = [
     (
         "In 2024, 48.5 million of the 70.3 million voters cast a ballot.",
         "48.5 million",
-        ("48.5", "", "voter", "exact", "none", set(), "2024-01-01"),
+        ("48.5", "", "voter", "exact", "none", {"voter"}, "2024-01-01"),
     ),
     (
         "In 2023 traffic deaths fell to 3,150 from 3,420 deaths a year earlier.",
@@ -167,6 +192,16 @@ FORMS = [
         "The terminal sent out 2.1 bcf/d of gas in 2023.",
         "2.1 bcf/d",
         ("2.1", "", "cubic_foot_per_day", "exact", "none", {"gas"}, "2023-01-01"),
+    ),
+    (
+        "The refinery processed 210,000 b/d in 2023.",
+        "210,000 b/d",
+        ("210000", "", "barrel_per_day", "exact", "none", {"refinery"}, "2023-01-01"),
+    ),
+    (
+        "The clinic treats 3,500 patients a month in 2023.",
+        "3,500 patients a month",
+        ("3500", "", "patient_per_month", "exact", "none", {"clinic"}, "2023-01-01"),
     ),
     # Ranges: one figure with a low and a high end.
     (
