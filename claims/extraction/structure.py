@@ -32,7 +32,7 @@ _UP = (
     r"rose|rise[sn]?|rising|increase[sd]?|increasing|grew|grow(?:s|n|ing)?|growth|gain(?:ed|s)?|"
     r"jump(?:ed|s|ing)?|surge[sd]?|surging|soar(?:ed|s|ing)?|climb(?:ed|s|ing)?|up|higher|more|"
     r"expand(?:ed|s|ing)?|advance[sd]?|rebound(?:ed|s)?|boost(?:ed|s)?|added|accelerat(?:ed|es)|"
-    r"hike[sd]?|spike[sd]?|widen(?:ed|s)?|larger|greater|above|swell(?:ed)?|"
+    r"hike[sd]?|spike[sd]?|widen(?:ed|s)?|above|swell(?:ed)?|"
     r"doubled|tripled|trebled|quadrupled|up\s+by|improv(?:ed|es)|recover(?:ed|s)|"
     r"strengthen(?:ed|s)?|ris(?:ing)|topped"
 )
@@ -59,7 +59,20 @@ _AFTER_UP = frozenset(_AFTER_UP_WORDS.split())
 _CONNECTOR_RE = re.compile(
     r"\s*(?:,\s*)?(?:(?:year[\s-]on[\s-]year|yoy|y-o-y|\(yoy\)|on\s+an?\s+annual\s+basis|"
     r"annually|in\s+value|in\s+volume)\s*,?\s*)*"
-    r"(?:to|to\s+reach|reaching|at|or|and|and\s+by|,|to\s+an?\s+(?:total|record|high)\s+of)?\s*$"
+    r"(?:(?:to\s+)+|to\s+reach|reaching|at|or|and|and\s+by|,|to\s+an?\s+(?:total|record|high)\s+of)?"
+    r"\s*$"
+)
+_COMPARISON_CHUNK_RE = re.compile(
+    r"\b(?:from|on|over|compared\s+(?:with|to)|against|versus)\s+(?:a\s+year\s+(?:earlier|ago|before)"
+    r"|the\s+(?:same|previous|preceding|prior)\s+\w+(?:\s+(?:of|last|a)\s+\w+)?"
+    r"|(?:19|20)\d\d|last\s+\w+)"
+    r"|\bin\s+(?:q[1-4]\s+|h[12]\s+|(?:the\s+)?\w+\s+)?(?:19|20)\d\d\b"
+)
+# "reached $2.7 trillion, up 9.4%", "38.3 trillion yen - up from 37.7 trillion": a level that
+# the change written after it qualifies.
+_LEVEL_THEN_CHANGE_RE = re.compile(
+    r"\s*(?:\([^)]{0,40}\)\s*)?(?:in\s+[\w\s]{1,20}?)?(?:,|\s[\u2013\u2014-])\s*(?P<w>up|down|an?\s+"
+    r"(?:increase|rise|jump|gain|decrease|drop|fall|decline)\s+of)\b"
 )
 _BASELINE_TAIL_RE = re.compile(
     r"\b(?:compared\s+(?:with|to)|as\s+against|as\s+compared\s+(?:with|to)|against|versus|"
@@ -293,7 +306,10 @@ def annotate(
         gap = folded[gap_start : figure.span.start]
         tail = _clause_tail(gap)
         direction, change, is_baseline = "none", "level", False
-        connected = previous is not None and bool(_CONNECTOR_RE.fullmatch(gap))
+        # "rose 5% to X", "rising 10.7% from a year earlier to X", "up 15% from 2023 and 19%":
+        # the gap, once its comparison point is left out, only joins the two figures.
+        joined = _COMPARISON_CHUNK_RE.sub(" ", gap)
+        connected = previous is not None and bool(_CONNECTOR_RE.fullmatch(joined))
         if _BASELINE_TAIL_RE.search(gap):
             is_baseline = True
         else:
@@ -306,6 +322,11 @@ def annotate(
             after = _after_direction(folded, figure.span.end, end)
             if after != "none" and direction == "none":
                 direction, change = after, "change"
+            if direction == "none" and figure.kind != "percentage":
+                then = _LEVEL_THEN_CHANGE_RE.match(folded, figure.span.end, end)
+                if then:
+                    word = then["w"]
+                    direction = "up" if word == "up" or _UP_RE.search(word) else "down"
             elif after != "none" and figure.kind == "percentage":
                 change = "change"
         if figure.unit == "percentage_point" or figure.unit == "time":

@@ -45,7 +45,7 @@ FORMS = [
     (
         "A bowl of noodles now sells for RM14.20 in Penang, up from 2021.",
         "RM14.20",
-        ("14.20", "", "MYR", "exact", "none", {"bowl", "noodle"}, None),
+        ("14.20", "", "MYR", "exact", "up", {"bowl", "noodle"}, None),
     ),
     (
         "The miner booked USD45m in profit in 2023.",
@@ -271,6 +271,14 @@ def test_a_comparison_point_has_no_direction_and_the_figure_after_it_follows_the
     after = figure(text, "1,105")
     assert (before.direction, after.direction) == ("none", "down")
     assert after.unit == "ferry"
+
+
+def test_a_level_reached_through_a_comparison_keeps_the_verbs_direction():
+    text = "In 2023 shipments climbed 8.2% from a year earlier to 41,300 containers."
+    assert figure(text, "41,300 containers").direction == "up"
+    text = "In 2023 fleet spending reached $9.8 billion, up 6% from 2022 and 11% from 2019."
+    assert figure(text, "$9.8 billion").direction == "up"
+    assert figure(text, "11%").direction == "up"
 
 
 def test_a_percentage_point_is_a_change():
