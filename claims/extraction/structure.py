@@ -134,6 +134,13 @@ _LOST_RE = re.compile(r"\blos(?:t|es?|ing)\b")
 _NEIGHBOUR_GAP_RE = re.compile(
     r"\s*(?:,\s*)?(?:to|and|or|from|against|versus|compared\s+with)\s*|\s*,\s*"
 )
+_THAT_RE = re.compile(r"\b(?:that|showing|shows|showed)\s+", re.IGNORECASE)
+_TRAILING_STOP_WORDS = "and or of to the a an for with by in on at as than from"
+_TRAILING_STOP = frozenset(_TRAILING_STOP_WORDS.split())
+_NOT_SUBJECT_RE = re.compile(
+    r"(?:being|having|expected|projected|forecast|set|due|likely|to|about|around|"
+    r"nearly|some)$"
+)
 _POPULATION_BEFORE_RE = re.compile(
     r"\bpopulation(?:\s+size)?\s+of\s+(?:about\s+|around\s+|some\s+|nearly\s+|almost\s+)?$"
 )
@@ -196,7 +203,13 @@ def _subject(text: str, folded: str, clause_start: int, figure_start: int) -> st
     lead = _LEAD_STRIP_RE.match(low)
     if lead:
         chunk = chunk[lead.end() :]
+    that = _THAT_RE.split(chunk)
+    chunk = that[-1]  # "The report revealed that Russia's exports to China"
     words = chunk.split()
+    while words and words[-1].lower() in _TRAILING_STOP:
+        words.pop()  # "howitzer rounds and"
+    if not words or words[0].lower() in _PRONOUNS or _NOT_SUBJECT_RE.match(words[0].lower()):
+        return ""  # "it", "estimated to", "being involved": no noun phrase opens the clause
     if len(words) > 8:
         words = words[-8:]
     return " ".join(words).strip(" ,;:")
@@ -360,7 +373,11 @@ def annotate(
         if not concept:
             clause_start = gap_start + (len(gap) - len(tail)) if not is_baseline else start
             concept = _subject(text, folded, clause_start, figure.span.start)
-            if not concept:
+            if not concept and previous is not None:
+                concept = previous.concept  # ", estimated to increase 43%": the same thing
+            opens = tail.strip()
+            if not concept and (not opens or _TREND_RE.match(opens)):
+                # "In 2023, 510 million tons", ", rising to 36,869,900": no subject of its own
                 concept = _subject(text, folded, start, figure.span.start)
         if not concept_words(concept):
             concept = ""  # "In 2024,": no word that says what is counted
