@@ -152,6 +152,12 @@ def test_candidates_serialise_to_json(candidates):
         "raw": "$114 billion",
         "span": money["span"],
     }
+    assert (money["direction"], money["change"], money["value_high"]) == ("none", "level", "")
+    assert {"russia", "export", "china"} <= set(money["concept_words"])
+    assert money["period"]["start"] == "2022-01-01"
+    growth = next(f for f in exports["figures"] if f["kind"] == "percentage")
+    assert (growth["value"], growth["direction"], growth["change"]) == ("43", "up", "change")
+    assert growth["baseline"] == "the previous year"
     assert exports["dates"][0]["start"] == "2022-01-01"
     assert set(exports) == {
         "text",
