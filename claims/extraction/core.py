@@ -26,8 +26,9 @@ _REPORT_DATE_RE = re.compile(
     r"\b(?:released|published|announced|issued|said|says|reported|unveiled|approved)\b"
     r"(?:\s+[\w'\u2019()-]+){0,6}\s+(?:on|in)\s+$"
 )
-_RUPEE_HINT_RE = re.compile(r"\brs\.?\s?\d|rupee")
-_FY_HINT_RE = re.compile(r"\bfy\s?'?\d")
+# Literal first, so that the scan over the whole text is a fast one.
+_RUPEE_HINT_RE = re.compile(r"rs\.?\s?\d")
+_FY_HINT_RE = re.compile(r"fy\s?'?\d")
 _DATELINE_END_RE = re.compile(r"[\u2013\u2014-]{1,2}\s*$")
 _REPORT_AFTER_RE = re.compile(
     r"\s+(?:approved|announced|said|released|published|unveiled|reported|revealed|issued)\b"
@@ -125,7 +126,7 @@ def extract_claims(text: str, published: dt.date | None = None) -> list[Candidat
     limit = scan_limit(text)
     folded = fold(text[:limit])
     # Which rupee "Rs" is and when the fiscal year starts: read only when the text needs them.
-    rupee = rupee_of(folded) if _RUPEE_HINT_RE.search(folded) else "INR"
+    rupee = rupee_of(folded) if "rupee" in folded or _RUPEE_HINT_RE.search(folded) else "INR"
     fiscal = "fiscal" in folded or "financial year" in folded or _FY_HINT_RE.search(folded)
     fiscal_start, fiscal_by_end = fiscal_year_of(folded) if fiscal else (4, True)
     context = DateContext(published, fiscal_start=fiscal_start, fiscal_named_by_end=fiscal_by_end)

@@ -86,6 +86,18 @@ _YOY_RE = re.compile(
     r"(?:same\s+(?:period|month|quarter|time)|previous|preceding|prior|last)\b[\w\s]{0,30}?"
     r"(?=[,.;)]|$|\s+(?:to|and|when|while)\b))"
 )
+_YOY_HINTS = (
+    "year",
+    "yoy",
+    "y-o-y",
+    "month",
+    "mom",
+    "quarter",
+    "same",
+    "previous",
+    "prior",
+    "last",
+)
 _CLAUSE_BREAK_RE = re.compile(
     r"[;:(]|,\s|\b(?:while|whereas|but|which|who|although|though|however|meanwhile)\b"
 )
@@ -311,7 +323,8 @@ def annotate(
     out: list[Figure] = []
     sentence_period = next((d for d in dates if d.role == "reference"), None)
     baseline_dates = [d for d in dates if d.role == "baseline"]
-    yoy = _YOY_RE.search(folded, start, end)
+    piece = folded[start:end]
+    yoy = _YOY_RE.search(folded, start, end) if any(w in piece for w in _YOY_HINTS) else None
     previous: Figure | None = None
     governing = "none"
     for figure in figures:
