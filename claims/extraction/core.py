@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .dates import DateContext, find_dates
-from .figures import find_figures
+from .dates import DateContext, find_dates, fiscal_year_of
+from .figures import find_figures, rupee_of
 from .folding import fold
 from .scoring import MIN_SCORE, attribution, cues_for, kind_for, score
 from .sentences import split_sentences
+from .structure import annotate, merge_ranges
 from .types import Candidate, DateRef, Figure, Span
 from .units import TIME_UNITS
 
@@ -20,6 +21,18 @@ MAX_TEXT_CHARS = 200_000
 MAX_CONTROL_SHARE = 0.01
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
+# "data released by the government on Friday": when a figure was published, not its period.
+_REPORT_DATE_RE = re.compile(
+    r"\b(?:released|published|announced|issued|said|says|reported|unveiled|approved)\b"
+    r"(?:\s+[\w'\u2019()-]+){0,6}\s+(?:on|in)\s+$"
+)
+# Literal first, so that the scan over the whole text is a fast one.
+_RUPEE_HINT_RE = re.compile(r"rs\.?\s?\d")
+_FY_HINT_RE = re.compile(r"fy\s?'?\d")
+_DATELINE_END_RE = re.compile(r"[\u2013\u2014-]{1,2}\s*$")
+_REPORT_AFTER_RE = re.compile(
+    r"\s+(?:approved|announced|said|released|published|unveiled|reported|revealed|issued)\b"
+)
 _DURATION_BEFORE_RE = re.compile(
     r"\b(?:for|(?:over|in|during|for)\s+the\s+(?:past|last))\s+$", re.IGNORECASE
 )
@@ -76,6 +89,20 @@ def _as_of_publication(
     return None
 
 
+def _dateline_dates(
+    text: str, folded: str, gap_start: int, start: int, context: DateContext
+) -> list[DateRef]:
+    """The date of a dateline cut off before the first sentence ("HAMBURG, Feb 13 -")."""
+    lead = text[gap_start:start]
+    stripped = lead.lstrip()
+    if not stripped or not _DATELINE_END_RE.search(stripped) or len(stripped) > 80:
+        return []
+    if gap_start and "\n" not in lead[: len(lead) - len(stripped)]:
+        return []  # a dash inside a paragraph, not a dateline at its head
+    head = start - len(stripped)
+    return [d for d in find_dates(text, head, start, context, folded) if d.role == "reference"]
+
+
 def _inherit(date: DateRef) -> DateRef:
     return DateRef(
         date.start, date.end, date.precision, date.raw, date.span, "reference", "inherited"
@@ -96,33 +123,100 @@ def extract_claims(text: str, published: dt.date | None = None) -> list[Candidat
     check_text(text)
     if isinstance(published, dt.datetime):
         published = published.date()
-    context = DateContext(published)
     limit = scan_limit(text)
     folded = fold(text[:limit])
+    # Which rupee "Rs" is and when the fiscal year starts: read only when the text needs them.
+    rupee = rupee_of(folded) if "rupee" in folded or _RUPEE_HINT_RE.search(folded) else "INR"
+    fiscal = "fiscal" in folded or "financial year" in folded or _FY_HINT_RE.search(folded)
+    fiscal_start, fiscal_by_end = fiscal_year_of(folded) if fiscal else (4, True)
+    context = DateContext(published, fiscal_start=fiscal_start, fiscal_named_by_end=fiscal_by_end)
     candidates: list[Candidate] = []
     seen: set[str] = set()
     previous_period: DateRef | None = None
+    # A sentence without a date is about the last period of its paragraph; a paragraph that
+    # opens without one is about the main (first) period of the paragraph before it, else the
+    # article's (the first period a sentence with figures names).
+    topic: DateRef | None = None
+    paragraph_period: DateRef | None = None
+    topic_settled = False  # set by a sentence with figures, not by a byline or a dateline
+    paragraph = -1
     previous_claimant = ""
+    carried_unit = ""
+    last_end = 0
     for sentence in split_sentences(text, limit):
+        gap_end, last_end = last_end, sentence.end
         if sentence.role != "body":
             continue
         start, end = sentence.start, sentence.end
+        dateline = _dateline_dates(text, folded, gap_end, start, context)
         body = text[start:end]
         key = " ".join(body.split())
         if key in seen:
             continue  # a standfirst repeated in the body
         seen.add(key)
+        context.paragraph = sentence.paragraph
+        if sentence.paragraph != paragraph:
+            paragraph = sentence.paragraph
+            previous_period = paragraph_period or topic
+            paragraph_period = None
+        before = (context.last, context.last_paragraph)
         dates = find_dates(text, start, end, context, folded)
         spans = [(d.span.start, d.span.end) for d in dates]
-        figures = find_figures(text, start, end, spans, folded)
+        figures = find_figures(text, start, end, spans, folded, rupee)
         counted = [f for f in figures if f.kind != "measurement"]
-        if counted and not dates:
-            as_of = _as_of_publication(text, start, counted, published)
+        quoted = text[start] in "\"\u201c\u2018'"
+        if quoted and not counted:
+            # A quotation about next month does not become the period the article is about.
+            context.last, context.last_paragraph = before
+        references = [
+            d
+            for d in dates
+            if d.role == "reference"
+            and d.source != "publication"
+            and not _REPORT_DATE_RE.search(folded, max(start, d.span.start - 60), d.span.start)
+            and not (d.precision == "day" and _REPORT_AFTER_RE.match(folded, d.span.end, end))
+        ]
+        if counted and not references:
+            as_of = _as_of_publication(text, start, counted, published) if not dates else None
             if as_of is not None:
                 dates = [as_of]
+            elif dateline:
+                dates = [*dateline, *dates]  # "HAMBURG, Feb 13 (Reuters) -": the day it is about
             elif previous_period is not None:
-                dates = [_inherit(previous_period)]
-        previous_period = next((d for d in dates if d.role == "reference"), None)
+                # Only a comparison point is written ("up 5% on the same month last year"):
+                # the figures are about the period the text is about.
+                dates = [_inherit(previous_period), *dates]
+        elif (
+            counted
+            and previous_period is not None
+            and all(d.raw.lower().startswith("since") for d in references)
+        ):
+            dates = [*dates, _inherit(previous_period)]  # "the largest since 1967"
+        current = next(
+            (d for d in references if not d.raw.lower().startswith("since")),
+            None,
+        )
+        figures = annotate(
+            text, folded, start, end, merge_ranges(text, folded, figures), dates, carried_unit
+        )
+        main = next((f.period for f in figures if f.kind != "measurement" and f.period), None)
+        if main is not None and main in references:
+            current = main  # the period of the sentence's first figure, not of its dateline
+        if current is not None and not quoted:
+            previous_period = current
+            if paragraph_period is None:
+                paragraph_period = current
+            if topic is None or (counted and not topic_settled):
+                topic = current
+                topic_settled = bool(counted)
+        carried_unit = next(
+            (
+                f.unit
+                for f in reversed(figures)
+                if f.kind == "quantity" and f.unit and f.unit not in TIME_UNITS | {"time"}
+            ),
+            carried_unit,
+        )
         attributed, claimant = attribution(text, folded, start, end, previous_claimant)
         previous_claimant = claimant
         cues = cues_for(folded, start, end, figures, dates, attributed)

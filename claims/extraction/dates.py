@@ -84,6 +84,33 @@ _PART_OF_YEAR_RE = re.compile(
     rf"(?:(?P<n>{NUMBER_WORD}|\d{{1,2}})\s+)?(?P<unit>months?|quarters?|half|weeks?)\s+of\s+"
     rf"(?:the\s+year\s+)?(?P<y>{_YEAR})\b",
 )
+# "the first five months", "the third quarter" (of the year): the year from the context.
+_PART_NO_YEAR_RE = re.compile(
+    r"\bthe\s+(?P<which>first|second|third|fourth)\s+"
+    rf"(?:(?P<n>{NUMBER_WORD}|\d{{1,2}})\s+)?(?P<unit>months|quarters?|half)\b"
+    r"(?:\s+of\s+(?P<this>this|the|last|next)\s+(?:fiscal\s+|financial\s+|calendar\s+)?year\b)?"
+    r"(?!\s+of\s+(?:the\s+year\s+)?(?:1[89]|20)\d\d)",
+)
+# "January-May", "between January and June" with no year: the whole range.
+_MONTH_RANGE_NO_YEAR_RE = re.compile(
+    rf"\b(?:(?P<lead>from|between|during|in)\s+)?{_mon('mon1')}\s*"
+    rf"(?P<join>-|\u2013|\u2014|to|and|until|through)\s*{_mon('mon2')}"
+    rf"(?!\s*,?\s+(?:of\s+)?(?:1[89]|20)\d\d)",
+)
+# "the corresponding month last year", "the same period of the previous year".
+_SAME_PERIOD_RE = re.compile(
+    r"\b(?:the\s+)?(?:same|corresponding)\s+(?P<unit>month|quarter|period|time|week)\s+"
+    r"(?:of\s+|in\s+)?(?:the\s+)?(?:last|previous|preceding|prior|a)\s+year\b"
+    r"(?:\s+ago|\s+earlier|\s+before)?"
+)
+# Fiscal years: "FY24", "FY2023-24", "fiscal year 2023-24", "fiscal 2025", "the next fiscal year".
+_FISCAL_RE = re.compile(
+    r"\b(?:(?:the\s+)?(?P<rel>next|current|this|last|previous|coming|new)\s+"
+    r"(?:fiscal|financial)\s+year\b(?!\s*(?:19|20)\d\d)"
+    r"|(?:fy|fiscal\s+year|financial\s+year|fiscal|budget\s+year)\s?'?(?P<y1>(?:19|20)?\d\d)"
+    r"(?:\s*(?:-|\u2013|/)\s*(?P<y2>(?:19|20)?\d\d))?\b(?![\d%])"
+    rf"|(?P<y3>{_YEAR})\s*(?:-|\u2013|/)\s*(?P<y4>\d\d)\s+(?:fiscal|financial)\s+year\b)"
+)
 _HYPHEN_YEAR_RE = re.compile(rf"\b(?:early|mid|late|end)-(?P<y>{_YEAR})\b")
 _QUARTER_RE = re.compile(rf"\b(?P<q>[qh][1-4])\s*(?:of\s+)?(?P<y>{_YEAR})\b")
 _DECADE_RE = re.compile(r"\bthe\s+(?:(?P<part>early|mid|late)[\s-]+)?(?P<dec>(?:1[89]|20)\d0)s\b")
@@ -116,11 +143,26 @@ _BARE_MONTH_HINT_RE = re.compile(rf"\b(?:{_FULL})\b")
 _TIME_WORD_RE = re.compile(r"day|week|month|year|decade|tomorrow|tonight")
 _SINCE_BEFORE_RE = re.compile(r"\bsince\s+(?:(?:early|mid|late)[\s-]+)?$")
 _BASELINE_BEFORE_RE = re.compile(
-    r"(?:\bcompared\s+(?:to|with)|\bthan(?:\s+in)?|\bversus|\bvs\.?|\bagainst|\brelative\s+to)"
+    r"(?:\bcompared\s+(?:to|with)|\bthan(?:\s+in)?|\bversus|\bvs\.?|\bagainst|\brelative\s+to"
+    r"|\bfrom(?=\s+the\s+same\b)|\b(?:up|down)\s+from)"
     r"\s+(?:(?:the\s+)?(?:same\s+(?:period|time|month)|levels?)\s+(?:of|in|last)\s+)?$",
 )
 # "up 5% on the previous year", "from a year earlier": a comparison only with a backward phrase.
 _WEAK_BASELINE_BEFORE_RE = re.compile(r"\b(?:from|over|on)\s+$")
+# "up 15% from 2023", "compared with Rs 1,49,577 crore collected in February 2023", "than the
+# rate recorded in December 2019": the comparison word, a few words, then the date.
+_FIGURE_FROM_BEFORE_RE = re.compile(
+    r"(?:%|\d|\bcent|\bpercent|\bbillion|\bmillion|\btrillion|\btimes)\s+(?:from|over|on)\s+$"
+)
+_FAR_BASELINE_BEFORE_RE = re.compile(
+    r"(?:(?:\bfrom|\bthan(?!\s+[\d$\u20ac\u00a3\u00a5\u20b9])|\bagainst|\bcompared\s+(?:with|to)|\bversus|"
+    r"\bvs\.?)\s+"
+    r"(?:(?!to\b)[^\s;]*[^\s,;]\s+){1,5}(?:in|during|of|for)\s+(?:the\s+)?$"
+    r"|(?:\bfrom|\bthan(?!\s+[\d$\u20ac\u00a3\u00a5\u20b9])|\bagainst|\bcompared\s+(?:with|to))\s+"
+    r"(?:(?!to\b)[^\s;]*[^\s,;]\s+){1,4}$)"
+)
+# "October last year", "March this year": a month of the year counted from the published day.
+_MONTH_DEICTIC_RE = re.compile(rf"\b{_mon('mon')}\s+(?P<det>last|this|next)\s+year\b")
 _BACKWARD_RE = re.compile(r"previous|preceding|prior|earlier|before|ago|last")
 _DEICTIC_NOW_RE = re.compile(r"(?:last|this|next)\b|.*\bago$")
 _NEXT_WORD_RE = re.compile(r"\s+(?P<w>[A-Za-z]+)")
@@ -159,6 +201,13 @@ class DateContext:
 
     published: dt.date | None = None
     last: DateRef | None = None
+    # Month the fiscal year starts (India and Japan 4, Pakistan and Australia 7, the US 10) and
+    # whether a one-year label names the year it ends in ("FY24" in India) or starts in
+    # ("fiscal 2025" in Japan).
+    fiscal_start: int = 4
+    fiscal_named_by_end: bool = True
+    paragraph: int = 0
+    last_paragraph: int = -1
 
 
 def _capitalised(word: str) -> bool:
@@ -183,15 +232,15 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
 def _year_without(ctx: DateContext, month: int, prep: str = "") -> int | None:
     """The year of a month named without one: "last October", or "in October" after 2023."""
     pub = ctx.published
-    if prep in ("last", "next", "this") and pub is None:
-        return None
-    if prep == "last":
-        return pub.year if month < pub.month else pub.year - 1
-    if prep == "next":
-        return pub.year if month > pub.month else pub.year + 1
-    if prep == "this":
+    if prep in ("last", "next", "this"):
+        if pub is None:
+            return None
+        if prep == "last":
+            return pub.year if month < pub.month else pub.year - 1
+        if prep == "next":
+            return pub.year if month > pub.month else pub.year + 1
         return pub.year
-    if ctx.last is not None:
+    if ctx.last is not None and ctx.last_paragraph == ctx.paragraph:
         year = ctx.last.end.year
         if pub is not None and ctx.last.end <= pub and (year, month) > (pub.year, pub.month):
             year -= 1  # "January compared with December", written in February
@@ -242,6 +291,13 @@ def _collect(text: str, folded: str, start: int, end: int) -> list[_Raw]:
     month_name = _BARE_MONTH_HINT_RE.search(folded, start, end) is not None
     digit_month = digit_month or (digit and month_name)
     time_word = _TIME_WORD_RE.search(folded, start, end) is not None
+    piece = folded[start:end]
+    fiscal = "fy" in piece or "fiscal" in piece or "financial" in piece or "budget" in piece
+    part_hint = "quarter" in piece or "half" in piece or "months" in piece
+    same = "same" in piece or "corresponding" in piece
+    deictic_year = month_name and (" year" in piece)
+    if not (digit or month_name or time_word or fiscal or part_hint):
+        return found  # nothing a date could be made of
 
     def scan(pattern: re.Pattern[str], wanted: bool):
         return pattern.finditer(folded, start, end) if wanted else ()
@@ -291,6 +347,88 @@ def _collect(text: str, folded: str, start: int, end: int) -> list[_Raw]:
         if y1 < y2 <= y1 + 100:
             a, b = dt.date(y1, 1, 1), dt.date(y2, 12, 31)
             add(m, lambda ctx, a=a, b=b: (a, b, "year", "explicit"), 3)
+
+    for m in scan(_FISCAL_RE, fiscal):
+        resolved_fy = _fiscal(m)
+        if resolved_fy is not None:
+            add(m, resolved_fy, 1)
+
+    for m in scan(_PART_NO_YEAR_RE, part_hint):
+        part = m
+
+        def resolve_part(ctx: DateContext, m=part):
+            year = _context_year(ctx, (m["this"] or "").lower())
+            if year is None:
+                return None
+            fake = _part_of_year_values(m["which"], m["n"], m["unit"], year)
+            if fake is None:
+                return None
+            first, last, precision = fake
+            if ctx.published is not None and first > ctx.published and not m["this"]:
+                fake = _part_of_year_values(m["which"], m["n"], m["unit"], year - 1)
+                if fake is None:
+                    return None
+                first, last, precision = fake
+            return first, last, precision, "relative"
+
+        add(m, resolve_part, 3)
+
+    for m in scan(_MONTH_RANGE_NO_YEAR_RE, month_name):
+        if not (_capitalised(text[m.start("mon1")]) and _capitalised(text[m.start("mon2")])):
+            continue
+        if m["join"].lower() == "and" and (m["lead"] or "").lower() != "between":
+            continue
+        mon1, mon2 = _month_no(m["mon1"]), _month_no(m["mon2"])
+        if mon1 >= mon2:
+            continue
+
+        def resolve_range(ctx: DateContext, mon1=mon1, mon2=mon2):
+            year = _year_without(ctx, mon2)
+            if year is None:
+                return None
+            return month_bounds(year, mon1)[0], month_bounds(year, mon2)[1], "month", "relative"
+
+        start_at = m.start("mon1") if (m["lead"] or "").lower() in ("during", "in") else None
+        add(m, resolve_range, 2, s=start_at)
+
+    for m in scan(_SAME_PERIOD_RE, same and time_word):
+        unit = m["unit"].lower()
+
+        def resolve_same(ctx: DateContext, unit=unit):
+            anchor = ctx.last
+            if anchor is None:
+                pub = ctx.published
+                if pub is None:
+                    return None
+                if unit == "month":
+                    first, last = month_bounds(pub.year - 1, pub.month)
+                    return first, last, "month", "relative"
+                return None
+            year_before = _safe_date(anchor.start.year - 1, anchor.start.month, anchor.start.day)
+            year_before_end = _safe_date(
+                anchor.end.year - 1,
+                anchor.end.month,
+                28 if anchor.end.month == 2 and anchor.end.day == 29 else anchor.end.day,
+            )
+            if year_before is None or year_before_end is None:
+                return None
+            return year_before, year_before_end, anchor.precision, "relative"
+
+        add(m, resolve_same, 1)
+
+    for m in scan(_MONTH_DEICTIC_RE, deictic_year):
+        if not _capitalised(text[m.start("mon")]):
+            continue
+        month, det = _month_no(m["mon"]), m["det"]
+
+        def resolve_month_deictic(ctx: DateContext, month=month, det=det):
+            if ctx.published is None:
+                return None
+            year = ctx.published.year + {"last": -1, "this": 0, "next": 1}[det]
+            first, last = month_bounds(year, month)
+            return first, last, "month", "relative"
+
+        add(m, resolve_month_deictic, 2)
 
     for m in scan(_MY_RE, digit_month):
         if not _capitalised(text[m.start("mon")]):
@@ -419,6 +557,83 @@ def _collect(text: str, folded: str, start: int, end: int) -> list[_Raw]:
     return found
 
 
+def _context_year(ctx: DateContext, this: str) -> int | None:
+    """The year "the first five months" is in: the paragraph's year, else the published one."""
+    pub = ctx.published
+    if this in ("last", "next") and pub is not None:
+        return pub.year + (1 if this == "next" else -1)
+    if this == "this" and pub is not None:
+        return pub.year
+    if ctx.last is not None and ctx.last_paragraph == ctx.paragraph:
+        return ctx.last.start.year
+    return pub.year if pub is not None else None
+
+
+def _fiscal_bounds(ctx: DateContext, start_year: int) -> tuple[dt.date, dt.date, str, str]:
+    first = dt.date(start_year, ctx.fiscal_start, 1)
+    end_year, end_month = shift_month(start_year, ctx.fiscal_start, 11)
+    return first, month_bounds(end_year, end_month)[1], "fiscal_year", "explicit"
+
+
+def _full_year(two_or_four: str, base: int | None = None) -> int:
+    if len(two_or_four) == 4:
+        return int(two_or_four)
+    century = (base // 100) * 100 if base else 2000
+    return century + int(two_or_four)
+
+
+def _fiscal(m: re.Match[str]):
+    """A resolver for a fiscal-year expression, or None when it is not one."""
+    if m["rel"]:
+        rel = m["rel"].lower()
+        step = {"next": 1, "coming": 1, "new": 1, "last": -1, "previous": -1}.get(rel, 0)
+
+        def resolve_rel(ctx: DateContext, step=step):
+            pub = ctx.published
+            if pub is None:
+                return None
+            current = pub.year if pub.month >= ctx.fiscal_start else pub.year - 1
+            first, last, precision, _ = _fiscal_bounds(ctx, current + step)
+            return first, last, precision, "relative"
+
+        return resolve_rel
+    if m["y3"]:
+        y1, y2 = int(m["y3"]), _full_year(m["y4"], int(m["y3"]))
+        if y2 != y1 + 1:
+            return None
+        return lambda ctx, y1=y1: _fiscal_bounds(ctx, y1)
+    y1 = _full_year(m["y1"])
+    if m["y2"]:
+        y2 = _full_year(m["y2"], y1)
+        if y2 != y1 + 1:
+            return None
+        return lambda ctx, y1=y1: _fiscal_bounds(ctx, y1)
+    if not 1900 <= y1 <= 2100:
+        return None
+
+    def resolve_one(ctx: DateContext, y1=y1):
+        if ctx.fiscal_start == 1:
+            return dt.date(y1, 1, 1), dt.date(y1, 12, 31), "fiscal_year", "explicit"
+        return _fiscal_bounds(ctx, y1 - 1 if ctx.fiscal_named_by_end else y1)
+
+    return resolve_one
+
+
+def _part_of_year_values(
+    which_word: str, n: str | None, unit_word: str, year: int
+) -> tuple[dt.date, dt.date, str] | None:
+    which = ORDINALS[which_word.lower()]
+    unit = unit_word.lower().rstrip("s")
+    count = None
+    if n:
+        count = int(n) if n.isdigit() else word_value(n)
+        if not count:
+            return None
+    elif unit_word.lower() == "months":
+        return None
+    return _part_values(which, count, unit, year)
+
+
 def _part_of_year(m: re.Match[str]) -> tuple[dt.date, dt.date, str] | None:
     year = int(m["y"])
     which = ORDINALS[m["which"].lower()]
@@ -428,6 +643,12 @@ def _part_of_year(m: re.Match[str]) -> tuple[dt.date, dt.date, str] | None:
         count = int(m["n"]) if m["n"].isdigit() else word_value(m["n"])
         if not count:
             return None
+    return _part_values(which, count, unit, year)
+
+
+def _part_values(
+    which: int, count: int | None, unit: str, year: int
+) -> tuple[dt.date, dt.date, str] | None:
     if unit == "half":
         if count:
             return None
@@ -520,6 +741,35 @@ def _select(found: list[_Raw]) -> list[_Raw]:
     return chosen
 
 
+# The month a country's fiscal year starts, and whether "FY24" names its last year.
+FISCAL_COUNTRIES = (
+    (("pakistan", "islamabad", "karachi"), 7, True),
+    (("australia", "canberra", "egypt", "cairo", "bangladesh", "dhaka", "new zealand"), 7, True),
+    (("japan", "tokyo"), 4, False),
+    (("india", "delhi", "mumbai", "lakh", "crore"), 4, True),
+    (("united kingdom", "britain", "uk's", "hmrc"), 4, True),
+    (("congress", "pentagon", "white house", "federal budget"), 10, True),
+)
+
+
+_FISCAL_OF_WORD = {w: i for i, (words, _m, _e) in enumerate(FISCAL_COUNTRIES) for w in words}
+_FISCAL_WORDS_RE = re.compile(
+    "|".join(re.escape(w) for w in sorted(_FISCAL_OF_WORD, key=len, reverse=True))
+)
+
+
+def fiscal_year_of(folded: str) -> tuple[int, bool]:
+    """The fiscal-year convention of an article: the country it names most (April by default)."""
+    counts: dict[int, int] = {}
+    for word in _FISCAL_WORDS_RE.findall(folded):
+        index = _FISCAL_OF_WORD[word]
+        counts[index] = counts.get(index, 0) + 1
+    if not counts:
+        return 4, True
+    best = max(counts, key=lambda index: (counts[index], -index))
+    return FISCAL_COUNTRIES[best][1], FISCAL_COUNTRIES[best][2]
+
+
 def find_dates(
     text: str, start: int, end: int, ctx: DateContext, folded: str | None = None
 ) -> list[DateRef]:
@@ -554,8 +804,10 @@ def find_dates(
         )
         results.append(date)
         since_flags.append(bool(since))
-        if date.role == "reference" and not since:
+        coarser = ctx.last is not None and ctx.last.precision != "day"
+        if date.role == "reference" and not since and not (coarser and precision == "day"):
             ctx.last = date
+            ctx.last_paragraph = ctx.paragraph
     return _close_since_ranges(results, since_flags, ctx.published)
 
 
@@ -568,6 +820,15 @@ def _role(folded: str, raw: _Raw, before: str, since: bool, earlier: list[DateRe
     backward = _BACKWARD_RE.search(folded, raw.start, raw.end)
     if backward and _WEAK_BASELINE_BEFORE_RE.search(before):
         return "baseline"  # "up 5% on the previous year"
+    if _FIGURE_FROM_BEFORE_RE.search(before):
+        return "baseline"  # "up 9.4% from 2023"
+    far = _FAR_BASELINE_BEFORE_RE.search(before)
+    if far:
+        words = far.group(0)
+        if words.startswith("from"):  # "from 10% in 2018" compares; "from investors in" not
+            return "baseline" if re.search(r"\d", words) else "reference"
+        if backward or re.search(r"\d|\bin\s+(?:the\s+)?$|\bof\s+$", words):
+            return "baseline"
     if (
         backward
         and not _DEICTIC_NOW_RE.match(folded, raw.start, raw.end)

@@ -1,4 +1,10 @@
-"""Spelled-out English numbers ("six", "twenty-five", "one thousand") and their values."""
+"""Spelled-out English numbers ("six", "twenty-five", "one thousand") and their values.
+
+Our own parser, measured against the maintained ones: word2number 1.1 parses a phrase in about
+5 us (ours 7 us) but multiplies "two million" out to 2000000, where a figure keeps the value
+as written and its scale (2, "million"), and it raises on anything else; number-parser 0.3.2
+takes about 3.4 ms a phrase, 500 times ours, too slow for a few thousand sentences a second.
+"""
 
 from __future__ import annotations
 

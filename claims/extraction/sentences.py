@@ -36,6 +36,8 @@ _LINE_RE = re.compile(r"[^\r\n]+")
 _TERMINAL_RE = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019\u00bb)\]]*")
 _END_OK_RE = re.compile(r"[.!?\u2026][\"'\u201d\u2019\u00bb)\]]*\s*$")
 _WORD_RE = re.compile(r"[^\W\d_][\w'\u2019-]*")
+# "said.Accounting", "2018.Strong": a sentence glued to the next, written without a space.
+_GLUED_START_RE = re.compile(r"(?:[a-z]{2}|\d{2})\.[A-Z][a-z]{2}")
 _INITIALISM_RE = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
 _CAPTION_RE = re.compile(
     r"\b(?:FILE\s+)?(?:PHOTOS?|Photos?|IMAGES?|Image|PICTURES?|Picture|CREDITS?|Credits?|"
@@ -109,7 +111,14 @@ def _units(text: str, limit: int) -> list[tuple[int, int]]:
             end -= 1
         if start == end:
             continue
-        if units and _continues(text, units[-1][0], units[-1][1], text[start]):
+        # A blank line ends a paragraph: a headline or byline without a full stop does not
+        # run on into the story below it.
+        blank = (
+            bool(units)
+            and text.count("\n", units[-1][1], start) > 1
+            and _word_after(text, start, end) in _OPENERS
+        )
+        if units and not blank and _continues(text, units[-1][0], units[-1][1], text[start]):
             units[-1][1] = end
         else:
             units.append([start, end])
@@ -167,6 +176,10 @@ def _split_unit(text: str, ustart: int, uend: int) -> list[tuple[int, int]]:
     cursor = ustart
     for match in _TERMINAL_RE.finditer(text, ustart, uend):
         after = match.end()
+        if after < uend and _GLUED_START_RE.match(text, match.start() - 2, after + 3):
+            pieces.append((cursor, after))  # "in 2023.During the year": a missing space
+            cursor = after
+            continue
         if after >= uend or not text[after].isspace():
             continue
         nxt = after

@@ -10,7 +10,9 @@ from typing import Any
 QUALIFIERS = ("exact", "about", "more_than", "less_than", "at_least", "up_to", "nearly")
 SCALES = ("", "thousand", "million", "billion", "trillion")
 FIGURE_KINDS = ("money", "percentage", "quantity", "measurement")
-PRECISIONS = ("day", "month", "year")
+PRECISIONS = ("day", "month", "quarter", "half", "year", "fiscal_year")
+DIRECTIONS = ("up", "down", "none")
+CHANGES = ("change", "level")
 DATE_ROLES = ("reference", "baseline")
 DATE_SOURCES = ("explicit", "relative", "inherited", "publication")
 CANDIDATE_KINDS = ("quantity", "money", "percentage", "date_event", "attribution", "other")
@@ -46,6 +48,23 @@ class Figure:
     kind: str
     raw: str
     span: Span
+    value_high: str = ""
+    amount_high: str = ""
+    direction: str = "none"
+    change: str = "level"
+    baseline: str = ""
+    concept: str = ""
+    concept_words: tuple[str, ...] = ()
+    period: DateRef | None = None
+
+    def with_fields(self, **changes: Any) -> Figure:
+        """A copy with some fields changed (dataclasses.replace, without its checks: this runs
+        for every figure of every sentence)."""
+        return Figure(*[changes.get(name, getattr(self, name)) for name in _FIGURE_FIELDS])
+
+    @property
+    def is_range(self) -> bool:
+        return bool(self.value_high)
 
     @property
     def decimal_value(self) -> Decimal:
@@ -66,7 +85,18 @@ class Figure:
             "kind": self.kind,
             "raw": self.raw,
             "span": self.span.to_dict(),
+            "value_high": self.value_high,
+            "amount_high": self.amount_high,
+            "direction": self.direction,
+            "change": self.change,
+            "baseline": self.baseline,
+            "concept": self.concept,
+            "concept_words": list(self.concept_words),
+            "period": self.period.to_dict() if self.period is not None else None,
         }
+
+
+_FIGURE_FIELDS = tuple(Figure.__dataclass_fields__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,13 +159,27 @@ class Candidate:
                 return date
         return None
 
+    def _figure_dicts(self) -> list[dict[str, Any]]:
+        """Each figure; a range's high end follows it as an entry of its own, marked
+        `range_high_of` (the index of its range), so that a reader that knows only `value`
+        and `amount` sees both ends."""
+        out: list[dict[str, Any]] = []
+        for figure in self.figures:
+            entry = figure.to_dict()
+            out.append(entry)
+            if figure.value_high:
+                high = dict(entry, value=figure.value_high, amount=figure.amount_high)
+                high.update(value_high="", amount_high="", range_high_of=len(out) - 1)
+                out.append(high)
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "text": self.text,
             "span": self.span.to_dict(),
             "kind": self.kind,
             "score": self.score,
-            "figures": [figure.to_dict() for figure in self.figures],
+            "figures": self._figure_dicts(),
             "dates": [date.to_dict() for date in self.dates],
             "cues": list(self.cues),
             "claimant": self.claimant,

@@ -119,3 +119,46 @@ def test_oversized_file_is_scanned_up_to_the_cap_with_a_note(tmp_path):
     out, err = run(str(path), "--published", "2024-01-05")
     assert json.loads(out)
     assert f"first {MAX_TEXT_CHARS:,} characters" in err
+
+
+def test_jsonl_gives_one_result_per_line_in_order(tmp_path):
+    lines = [
+        {
+            "id": "a",
+            "text": "Exports rose 5% to $3 billion in March 2023.",
+            "published": "2023-05-01",
+        },
+        {"id": 7, "text": "Imports fell 2% last month."},
+        {"id": "empty", "text": ""},
+    ]
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    out, _ = run(str(path), "--jsonl", "--published", "2024-01-05")
+    results = [json.loads(line) for line in out.splitlines()]
+    assert [r["id"] for r in results] == ["a", 7, "empty"]
+    first = results[0]["claims"][0]["figures"]
+    assert [(f["value"], f["direction"], f["change"]) for f in first] == [
+        ("5", "up", "change"),
+        ("3", "up", "level"),
+    ]
+    assert results[1]["claims"][0]["dates"][0]["start"] == "2023-12-01"
+    assert results[2]["claims"] == []
+
+
+def test_jsonl_reports_a_bad_line_in_its_place_and_goes_on(tmp_path):
+    path = tmp_path / "batch.jsonl"
+    path.write_text(
+        'not json\n{"id": 2, "text": 5}\n'
+        '{"id": 3, "text": "Sales rose 4% in 2023.", "published": "yesterday"}\n'
+        '{"id": 4, "text": "Sales rose 4% in 2023."}\n',
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="3 line"):
+        call_command("extract_claims", str(path), "--jsonl", stdout=out)
+    results = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [(r["id"], r.get("line")) for r in results] == [(None, 1), (2, 2), (3, 3), (4, None)]
+    assert "not JSON" in results[0]["error"]
+    assert '"text" must be a string' in results[1]["error"]
+    assert "YYYY-MM-DD" in results[2]["error"]
+    assert results[3]["claims"][0]["figures"][0]["value"] == "4"

@@ -218,7 +218,7 @@ CASES = [
     ("A 40-foot container was seized in May 2023.", "40-foot", "40 exact foot - - measurement"),
     (
         "Repairs added 10 to 14 days to each voyage in 2023.",
-        "10",
+        "10 to 14 days",
         "10 exact day - - quantity",
     ),
     (

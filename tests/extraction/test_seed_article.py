@@ -133,11 +133,15 @@ def test_figure_rich_sentences_outscore_bare_dated_events(candidates):
     assert all(0.0 <= c.score <= 1.0 for c in candidates)
 
 
+OLD_FIGURE_KEYS = ("value", "qualifier", "unit", "scale", "currency", "amount", "kind", "raw")
+OLD_FIGURE_KEYS += ("span",)
+
+
 def test_candidates_serialise_to_json(candidates):
     payload = json.loads(json.dumps([c.to_dict() for c in candidates]))
     exports = next(item for item in payload if "$114 billion" in item["text"])
     money = next(f for f in exports["figures"] if f["kind"] == "money")
-    assert money == {
+    assert {k: money[k] for k in OLD_FIGURE_KEYS} == {
         "value": "114",
         "qualifier": "exact",
         "unit": "USD",
@@ -148,6 +152,12 @@ def test_candidates_serialise_to_json(candidates):
         "raw": "$114 billion",
         "span": money["span"],
     }
+    assert (money["direction"], money["change"], money["value_high"]) == ("none", "level", "")
+    assert {"russia", "export", "china"} <= set(money["concept_words"])
+    assert money["period"]["start"] == "2022-01-01"
+    growth = next(f for f in exports["figures"] if f["kind"] == "percentage")
+    assert (growth["value"], growth["direction"], growth["change"]) == ("43", "up", "change")
+    assert growth["baseline"] == "the previous year"
     assert exports["dates"][0]["start"] == "2022-01-01"
     assert set(exports) == {
         "text",

@@ -1,4 +1,10 @@
-"""`manage.py extract_claims PATH [--published YYYY-MM-DD] --format json`: candidate claims."""
+"""`manage.py extract_claims PATH [--published YYYY-MM-DD] --format json`: candidate claims.
+
+With `--jsonl`, PATH holds one JSON object per line, `{"id", "text", "published"}`, and the
+command prints one JSON object per line in the same order, `{"id", "claims": [...]}`, all in one
+process (for batch use). A line that cannot be read gets `{"id", "line", "error"}` in its place
+and the batch goes on; the exit status is 1 when any line failed.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +16,18 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.extraction import MAX_TEXT_CHARS, UnreadableTextError, extract_claims
+from claims.extraction import MAX_TEXT_CHARS, Candidate, UnreadableTextError, extract_claims
 
 # Four bytes per character at most in UTF-8: enough for every character that gets scanned.
 MAX_READ_BYTES = 4 * MAX_TEXT_CHARS + 4
+
+
+def _unreadable(path: str, exc: OSError) -> CommandError:
+    if isinstance(exc, FileNotFoundError):
+        return CommandError(f"cannot read {path}: no such file")
+    if isinstance(exc, IsADirectoryError):
+        return CommandError(f"cannot read {path}: it is a directory")
+    return CommandError(f"cannot read {path}: {exc.strerror or exc}")
 
 
 def _read(path: str) -> tuple[bytes, bool]:
@@ -28,12 +42,8 @@ def _read(path: str) -> tuple[bytes, bool]:
         else:
             with Path(path).open("rb") as handle:
                 data = handle.read(MAX_READ_BYTES + 1)
-    except FileNotFoundError:
-        raise CommandError(f"cannot read {path}: no such file") from None
-    except IsADirectoryError:
-        raise CommandError(f"cannot read {path}: it is a directory") from None
     except OSError as exc:
-        raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise _unreadable(path, exc) from None
     return data[:MAX_READ_BYTES], len(data) > MAX_READ_BYTES
 
 
@@ -48,6 +58,54 @@ def _decode(path: str, data: bytes, truncated: bool) -> str:
             f"{path} is not UTF-8 text (byte {exc.start}): convert it first, "
             "e.g. iconv -f WINDOWS-1252 -t UTF-8"
         ) from None
+
+
+def _open_lines(path: str):
+    """The file (or stdin for "-") as binary lines, read as they come."""
+    if path == "-":
+        return getattr(sys.stdin, "buffer", None) or (line.encode("utf-8") for line in sys.stdin)
+    try:
+        return Path(path).open("rb")
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+
+
+def _batch_item(raw: bytes, default: dt.date | None) -> tuple[object, list[Candidate]]:
+    """(id, candidates) for one JSONL line; ValueError with the reason when it is unusable."""
+    try:
+        item = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 (byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON: {exc.msg} at column {exc.colno}") from None
+    if not isinstance(item, dict):
+        raise ValueError('each line must be a JSON object {"id", "text", "published"}')
+    ident = item.get("id")
+    text = item.get("text")
+    if not isinstance(text, str):
+        raise _ItemError(ident, '"text" must be a string')
+    published = default
+    if item.get("published"):
+        try:
+            published = dt.date.fromisoformat(str(item["published"])[:10])
+        except ValueError:
+            raise _ItemError(
+                ident, f'"published" must be a date as YYYY-MM-DD, not {item["published"]!r}'
+            ) from None
+    if len(text) > MAX_TEXT_CHARS:
+        text = text[:MAX_TEXT_CHARS]
+    try:
+        return ident, extract_claims(text, published)
+    except UnreadableTextError as exc:
+        raise _ItemError(ident, str(exc)) from None
+
+
+class _ItemError(ValueError):
+    """A line that is JSON with an id but cannot be extracted: the id goes into the error."""
+
+    def __init__(self, ident: object, message: str) -> None:
+        super().__init__(message)
+        self.ident = ident
 
 
 def _published(value: str | None) -> dt.date | None:
@@ -72,10 +130,19 @@ class Command(BaseCommand):
             help="the article's publication date, YYYY-MM-DD: relative dates resolve against it",
         )
         parser.add_argument("--format", choices=("json", "text"), default="json")
+        parser.add_argument(
+            "--jsonl",
+            action="store_true",
+            help='PATH has one {"id", "text", "published"} object per line; '
+            "print one result per line",
+        )
 
     def handle(self, *args, **opts):
         published = _published(opts["published"])
         path = opts["path"]
+        if opts["jsonl"]:
+            self._batch(path, published)
+            return
         data, truncated = _read(path)
         text = _decode(path, data, truncated)
         try:
@@ -91,6 +158,31 @@ class Command(BaseCommand):
         for candidate in candidates:
             self.stdout.write(self._as_text(candidate))
         self.stdout.write(f"{len(candidates)} candidate claim(s)")
+
+    def _batch(self, path: str, published: dt.date | None) -> None:
+        failed = 0
+        lines = _open_lines(path)
+        try:
+            for number, raw in enumerate(lines, start=1):
+                if not raw.strip():
+                    continue
+                try:
+                    ident, candidates = _batch_item(raw, published)
+                except _ItemError as exc:
+                    failed += 1
+                    result = {"id": exc.ident, "line": number, "error": str(exc)}
+                except ValueError as exc:
+                    failed += 1
+                    result = {"id": None, "line": number, "error": str(exc)}
+                else:
+                    result = {"id": ident, "claims": [c.to_dict() for c in candidates]}
+                self.stdout.write(json.dumps(result, ensure_ascii=False))
+        finally:
+            close = getattr(lines, "close", None)
+            if close is not None and path != "-":
+                close()
+        if failed:
+            raise CommandError(f"{failed} line(s) of {path} could not be read: see their errors")
 
     @staticmethod
     def _as_text(candidate) -> str:
