@@ -22,7 +22,6 @@ from claims.models import Claim
 from factcheck.models import AuditEvent
 from sources.models import Capture, CaptureState
 from sources.services import captures_requeue_stale
-from tests.conftest import PASSWORD
 from tests.sources.httpserver import HTTPTestServer, Reply
 from tests.support.worker import (  # noqa: F401 - show_worker_log_on_failure is a fixture
     celery_beat,
@@ -88,7 +87,7 @@ def warcio_check(capture: Capture) -> subprocess.CompletedProcess:
 
 
 def reader_page(client, user, capture: Capture) -> str:
-    client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     answer = client.get(f"/captures/{capture.pk}/")
     assert answer.status_code == 200
     return answer.content.decode()

@@ -12,7 +12,6 @@ from factcheck.errors import DomainError
 from factcheck.models import AuditEvent
 from sources.models import Capture, CaptureState, Evidence, Source
 from sources.services import source_link
-from tests.conftest import PASSWORD
 from tests.sources.httpserver import HTTPTestServer, Reply
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +64,7 @@ def test_a_url_resolving_to_a_refused_address_is_refused_at_link_time(
 def test_the_claim_page_shows_the_refusal(
     production_linking, listener, claim, fact_checker, client
 ):
-    client.login(username=fact_checker.username, password=PASSWORD)
+    client.force_login(fact_checker)
     posted = client.post(f"/claims/{claim.pk}/sources/", {"url": listener.url("/")}, follow=True)
     assert posted.status_code == 200
     page = posted.content.decode()
