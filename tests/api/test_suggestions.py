@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from claims.services import claim_create
 from factcheck.roles import EDITOR, FACT_CHECKER
 from sources.models import Evidence, EvidenceSuggestion, SourceKind
-from sources.services import evidence_match_claim, source_upload
+from sources.services import capture_perform, evidence_match_claim, source_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -43,14 +43,22 @@ def url(claim, what: str) -> str:
 
 
 def uploaded(client_for, claim, text=REPORT):
-    """Upload through the API, then run the matching a worker runs after it."""
+    """Upload through the API, then do what a worker does after it: read its text, match it."""
     client = client_for(FACT_CHECKER)
     upload = SimpleUploadedFile("coffee.txt", text.encode(), content_type="text/plain")
     response = client.post(
         url(claim, "sources"), {"file": upload, "title": "Growers' board"}, format="multipart"
     )
-    evidence_match_claim(claim_id=claim.pk)
+    read_and_match(claim)
     return response
+
+
+def read_and_match(claim) -> None:
+    """What the worker does after an upload: read each queued upload's text, then match."""
+    for evidence in Evidence.objects.filter(claim=claim):
+        for capture in evidence.source.captures.filter(state="queued"):
+            capture_perform(capture_id=capture.pk)
+    evidence_match_claim(claim_id=claim.pk)
 
 
 def test_the_desk_uploads_a_source_file_and_it_is_matched(client_for, claim):
@@ -123,7 +131,7 @@ def test_the_suggestions_endpoint_runs_a_fixed_number_of_queries(
             filename=f"r{i}.txt",
             content_type="text/plain",
         )
-    evidence_match_claim(claim_id=claim.pk)
+    read_and_match(claim)
     assert EvidenceSuggestion.objects.filter(claim=claim).count() == 2 * sources
     client = client_for(EDITOR)
     client.get(url(claim, "suggestions"))  # the token's last_used is written once a minute
