@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from claims.models import Article, Claim, ClaimState
 from factcheck.bidi import balance
-from sources.models import Evidence, Source
+from sources.models import Capture, Evidence, Source
 from tests.claims.conftest import staff_admin  # noqa: F401 - a fixture
 from tests.support.browser import log_in, screenshot
 
@@ -76,6 +76,8 @@ def hostile(claim_in):
         source = Source.objects.create(
             url=f"https://example.org/ledger-{n}", title=f"Port ledger {control}quarter {n}"
         )
+        # Archived: readers are shown only sources with an archived copy.
+        Capture.objects.create(source=source, state="archived", sha256="f" * 64, text="Text.")
         Evidence.objects.create(claim=claim, source=source, relation="cited")
     for control in CONTROLS:
         claim_in(ClaimState.NEW, text=f"Freight {control}rose by a fifth")
