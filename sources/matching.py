@@ -45,6 +45,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from claims.extraction import DateContext, find_dates, find_figures, split_sentences
+from claims.extraction.core import article_conventions
 from claims.extraction.folding import fold
 from claims.extraction.types import DateRef, Figure
 from sources.figure_words import DIRECTION_WORDS, RIVALS, FigureReading, canonical, read_figure
@@ -617,7 +618,7 @@ def analyse_text(
     scanned = _scan_limit(text, limit)
     folded = fold(text[:scanned])
     day, basis = source_date(text[:scanned], published=published, captured=captured)
-    context = DateContext(published=day)
+    rupee, context = article_conventions(folded, day)
     sentences: list[SentenceFacts] = []
     previous: DateRef | None = None
     previous_paragraph = -1
@@ -630,7 +631,9 @@ def analyse_text(
         )
         spans = [(d.span.start, d.span.end) for d in dates]
         figures = tuple(
-            f for f in find_figures(text, start, end, spans, folded) if f.kind != "measurement"
+            f
+            for f in find_figures(text, start, end, spans, folded, rupee)
+            if f.kind != "measurement"
         )
         if sentence.paragraph != previous_paragraph:
             previous = None

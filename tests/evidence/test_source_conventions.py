@@ -1,0 +1,62 @@
+"""A source is read with the same conventions the extractor reads an article with: the
+country it names sets when its fiscal year starts and which rupee "Rs" is."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sources.matching import AGREES, DISAGREES, ClaimFacts, analyse_text, match_claim
+
+JULY_TO_JUNE = (dt.date(2022, 7, 1), dt.date(2023, 6, 30))
+
+
+def claim(text: str, value: str, unit: str, period, **fields) -> ClaimFacts:
+    start, end = period
+    return ClaimFacts(
+        text=text,
+        value=Decimal(value),
+        unit=unit,
+        period_start=start,
+        period_end=end,
+        precision="year",
+        **fields,
+    )
+
+
+def about(matches, words: str):
+    found = [m for m in matches if words in m.passage_text]
+    assert found, f"no passage with {words!r} in {[m.passage_text for m in matches]}"
+    return found[0]
+
+
+PAKISTAN_SOURCE = (
+    "Islamabad, 12 August 2023\n\n"
+    "Pakistan's trade deficit was recorded at Rs7.25 trillion during fiscal year 2022-23, "
+    "the finance ministry said on Saturday.\n\n"
+    "Pakistan's tax revenue reached 9.1% of GDP in FY23, the ministry added."
+)
+
+
+def test_a_pakistani_fiscal_year_in_the_source_is_july_to_june():
+    facts = claim(
+        "Pakistan's trade deficit was Rs7,250 billion in fiscal year 2022-23.",
+        "7250",
+        "PKR",
+        JULY_TO_JUNE,
+        scale="billion",
+    )
+    found = about(match_claim(facts, analyse_text(PAKISTAN_SOURCE)), "Rs7.25 trillion")
+    assert found.verdict == AGREES
+    assert "another period" not in found.comparison
+
+
+def test_a_different_share_for_the_same_pakistani_fiscal_year_disagrees():
+    facts = claim(
+        "Pakistan's tax revenue came in at 10.4% of GDP in fiscal year 2022-23.",
+        "10.4",
+        "percent",
+        JULY_TO_JUNE,
+    )
+    found = about(match_claim(facts, analyse_text(PAKISTAN_SOURCE)), "9.1%")
+    assert found.verdict == DISAGREES
