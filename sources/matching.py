@@ -624,6 +624,7 @@ def analyse_text(
     previous_paragraph = -1
     for sentence in split_sentences(text, scanned):
         start, end = sentence.start, sentence.end
+        context.paragraph = sentence.paragraph  # a bare month takes its own paragraph's year
         dates = tuple(
             _as_baseline(text, d)
             for d in find_dates(text, start, end, context, folded)

@@ -19,7 +19,7 @@ def claim(text: str, value: str, unit: str, period, **fields) -> ClaimFacts:
         unit=unit,
         period_start=start,
         period_end=end,
-        precision="year",
+        precision="year" if (period[1] - period[0]).days > 40 else "month",
         **fields,
     )
 
@@ -60,3 +60,20 @@ def test_a_different_share_for_the_same_pakistani_fiscal_year_disagrees():
     )
     found = about(match_claim(facts, analyse_text(PAKISTAN_SOURCE)), "9.1%")
     assert found.verdict == DISAGREES
+
+
+def test_a_month_without_a_year_takes_its_own_paragraphs_year_not_an_earlier_ones():
+    source = (
+        "Colombo, 4 April 2022\n\n"
+        "Lakeland's tea exports reached 2.1 million tonnes in 2021, the board said.\n\n"
+        "In March alone, Lakeland exported 190,000 tonnes of tea, the board added."
+    )
+    facts = claim(
+        "Lakeland exported 190,000 tonnes of tea in March 2022.",
+        "190000",
+        "tonne",
+        (dt.date(2022, 3, 1), dt.date(2022, 3, 31)),
+    )
+    found = about(match_claim(facts, analyse_text(source)), "190,000 tonnes")
+    assert found.verdict == AGREES
+    assert "March 2022" in found.comparison
