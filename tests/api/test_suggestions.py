@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from claims.services import claim_create
 from factcheck.roles import EDITOR, FACT_CHECKER
-from sources.models import Evidence, EvidenceSuggestion, SourceKind
-from sources.services import evidence_match_claim, source_upload
+from sources.models import Capture, Evidence, EvidenceSuggestion, SourceKind
+from sources.services import capture_perform, evidence_match_claim, source_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -43,12 +43,14 @@ def url(claim, what: str) -> str:
 
 
 def uploaded(client_for, claim, text=REPORT):
-    """Upload through the API, then run the matching a worker runs after it."""
+    """Upload through the API, then run the reading and matching a worker runs after it."""
     client = client_for(FACT_CHECKER)
     upload = SimpleUploadedFile("coffee.txt", text.encode(), content_type="text/plain")
     response = client.post(
         url(claim, "sources"), {"file": upload, "title": "Growers' board"}, format="multipart"
     )
+    for capture in Capture.objects.filter(source__evidence__claim=claim):
+        capture_perform(capture_id=capture.pk)
     evidence_match_claim(claim_id=claim.pk)
     return response
 
@@ -123,6 +125,8 @@ def test_the_suggestions_endpoint_runs_a_fixed_number_of_queries(
             filename=f"r{i}.txt",
             content_type="text/plain",
         )
+    for capture in Capture.objects.filter(source__evidence__claim=claim):
+        capture_perform(capture_id=capture.pk)  # what the worker runs for an upload
     evidence_match_claim(claim_id=claim.pk)
     assert EvidenceSuggestion.objects.filter(claim=claim).count() == 2 * sources
     client = client_for(EDITOR)
