@@ -77,3 +77,19 @@ def test_a_month_without_a_year_takes_its_own_paragraphs_year_not_an_earlier_one
     found = about(match_claim(facts, analyse_text(source)), "190,000 tonnes")
     assert found.verdict == AGREES
     assert "March 2022" in found.comparison
+
+
+def test_a_date_beyond_another_clauses_figure_is_that_figures_not_this_ones():
+    source = (
+        "Colombo, 2 September 2022\n\n"
+        "In August, Lakeland's steel mills cut output by 12%, after a 3% rise in July."
+    )
+    facts = claim(
+        "Lakeland's steel output fell 12% in August 2022.",
+        "12",
+        "percent",
+        (dt.date(2022, 8, 1), dt.date(2022, 8, 31)),
+    )
+    found = about(match_claim(facts, analyse_text(source)), "12%")
+    assert found.verdict == AGREES
+    assert "August 2022" in found.comparison
