@@ -1,33 +1,15 @@
-"""A source is read with the same conventions the extractor reads an article with: the
-country it names sets when its fiscal year starts and which rupee "Rs" is."""
+"""A source is read with the same conventions the extractor reads an article with (the country
+it names sets when its fiscal year starts and which rupee "Rs" is), and each figure is dated by
+its own clause and paragraph."""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
-from sources.matching import AGREES, DISAGREES, ClaimFacts, analyse_text, match_claim
+from sources.matching import AGREES, DISAGREES, analyse_text, match_claim
+from tests.evidence.test_same_quantity import about, claim
 
-JULY_TO_JUNE = (dt.date(2022, 7, 1), dt.date(2023, 6, 30))
-
-
-def claim(text: str, value: str, unit: str, period, **fields) -> ClaimFacts:
-    start, end = period
-    return ClaimFacts(
-        text=text,
-        value=Decimal(value),
-        unit=unit,
-        period_start=start,
-        period_end=end,
-        precision="year" if (period[1] - period[0]).days > 40 else "month",
-        **fields,
-    )
-
-
-def about(matches, words: str):
-    found = [m for m in matches if words in m.passage_text]
-    assert found, f"no passage with {words!r} in {[m.passage_text for m in matches]}"
-    return found[0]
+JULY_TO_JUNE = (dt.date(2022, 7, 1), dt.date(2023, 6, 30), "year")
 
 
 PAKISTAN_SOURCE = (
@@ -72,7 +54,7 @@ def test_a_month_without_a_year_takes_its_own_paragraphs_year_not_an_earlier_one
         "Lakeland exported 190,000 tonnes of tea in March 2022.",
         "190000",
         "tonne",
-        (dt.date(2022, 3, 1), dt.date(2022, 3, 31)),
+        (dt.date(2022, 3, 1), dt.date(2022, 3, 31), "month"),
     )
     found = about(match_claim(facts, analyse_text(source)), "190,000 tonnes")
     assert found.verdict == AGREES
@@ -88,7 +70,7 @@ def test_a_date_beyond_another_clauses_figure_is_that_figures_not_this_ones():
         "Lakeland's steel output fell 12% in August 2022.",
         "12",
         "percent",
-        (dt.date(2022, 8, 1), dt.date(2022, 8, 31)),
+        (dt.date(2022, 8, 1), dt.date(2022, 8, 31), "month"),
     )
     found = about(match_claim(facts, analyse_text(source)), "12%")
     assert found.verdict == AGREES
