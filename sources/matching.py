@@ -45,6 +45,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from claims.extraction import DateContext, find_dates, find_figures, split_sentences
+from claims.extraction.core import article_conventions
 from claims.extraction.folding import fold
 from claims.extraction.types import DateRef, Figure
 from sources.figure_words import DIRECTION_WORDS, RIVALS, FigureReading, canonical, read_figure
@@ -617,12 +618,13 @@ def analyse_text(
     scanned = _scan_limit(text, limit)
     folded = fold(text[:scanned])
     day, basis = source_date(text[:scanned], published=published, captured=captured)
-    context = DateContext(published=day)
+    rupee, context = article_conventions(folded, day)
     sentences: list[SentenceFacts] = []
     previous: DateRef | None = None
     previous_paragraph = -1
     for sentence in split_sentences(text, scanned):
         start, end = sentence.start, sentence.end
+        context.paragraph = sentence.paragraph  # a bare month takes its own paragraph's year
         dates = tuple(
             _as_baseline(text, d)
             for d in find_dates(text, start, end, context, folded)
@@ -630,7 +632,9 @@ def analyse_text(
         )
         spans = [(d.span.start, d.span.end) for d in dates]
         figures = tuple(
-            f for f in find_figures(text, start, end, spans, folded) if f.kind != "measurement"
+            f
+            for f in find_figures(text, start, end, spans, folded, rupee)
+            if f.kind != "measurement"
         )
         if sentence.paragraph != previous_paragraph:
             previous = None
@@ -804,6 +808,7 @@ def _nearest_date(
     figure: Figure,
     baseline: bool = False,
     change_in: str = "",
+    text: str = "",
 ) -> tuple[DateRef | None, bool]:
     """The period a figure is about: the nearest reference date in its sentence (a baseline
     such as "from the previous year" is a comparison point, not the figure's period), else the
@@ -828,12 +833,25 @@ def _nearest_date(
     if not references:
         return sentence.inherited, sentence.inherited is not None
 
-    def distance(date: DateRef) -> tuple[int, int]:
+    def between(date: DateRef) -> int:
+        """1 when another clause with its own figure stands between this figure and the date:
+        "fell 18% in August, after a 0.2% rise in July" dates the 18% by August."""
         if date.span.end <= figure.span.start:
-            return figure.span.start - date.span.end, 1
+            low, high = date.span.end, figure.span.start
+        else:
+            low, high = figure.span.end, date.span.start
+        gap = text[low:high]
+        return int(
+            ("," in gap or ";" in gap)
+            and any(f is not figure and low <= f.span.start < high for f in sentence.figures)
+        )
+
+    def distance(date: DateRef) -> tuple[int, int, int]:
+        if date.span.end <= figure.span.start:
+            return between(date), figure.span.start - date.span.end, 1
         if figure.span.end <= date.span.start:
-            return date.span.start - figure.span.end, 0  # ties go to the date after
-        return 0, 0
+            return between(date), date.span.start - figure.span.end, 0  # ties: the date after
+        return 0, 0, 0
 
     return min(references, key=distance), False
 
@@ -1127,7 +1145,7 @@ def _figure_candidate(
     period = (claimed.period_start, claimed.period_end) if claimed.has_period else None
     reading = facts.reading(index, figure)
     change_in = facts.text if reading.change == "change" else ""
-    date, inherited = _nearest_date(sentence, figure, reading.baseline, change_in)
+    date, inherited = _nearest_date(sentence, figure, reading.baseline, change_in, facts.text)
     if date is not None and not inherited:
         date = _narrowed(sentence, date, facts.text)
     from_lead = False

@@ -1071,7 +1071,22 @@ def capture_text_facts(capture: Capture) -> TextFacts:
     if capture.source.kind != SourceKind.UPLOAD:
         moment = capture.finished_at or capture.queued_at
         captured = moment.date() if moment else None
-    return analyse_text(capture.text, published=published, captured=captured)
+    # Reading a long text is the slow part of matching, and a capture is matched once per
+    # linked claim (on upload, on each claim's edit): the facts read from the same text with
+    # the same dates are kept for the next claim. TextFacts is immutable, so sharing is safe.
+    digest = hashlib.blake2b(capture.text.encode(), digest_size=16).digest()
+    key = (capture.pk, digest, published, captured)
+    facts = _TEXT_FACTS.get(key)
+    if facts is None:
+        facts = analyse_text(capture.text, published=published, captured=captured)
+        if len(_TEXT_FACTS) >= _TEXT_FACTS_KEPT:
+            _TEXT_FACTS.pop(next(iter(_TEXT_FACTS)))  # the oldest
+        _TEXT_FACTS[key] = facts
+    return facts
+
+
+_TEXT_FACTS_KEPT = 8
+_TEXT_FACTS: dict[tuple[Any, ...], TextFacts] = {}
 
 
 def claim_facts(claim: Any) -> ClaimFacts:

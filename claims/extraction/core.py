@@ -109,6 +109,16 @@ def _inherit(date: DateRef) -> DateRef:
     )
 
 
+def article_conventions(folded: str, published: dt.date | None) -> tuple[str, DateContext]:
+    """Which rupee "Rs" is and when the fiscal year starts in an article (its folded text),
+    with the date context to read its dates in: read only when the text needs them."""
+    rupee = rupee_of(folded) if "rupee" in folded or _RUPEE_HINT_RE.search(folded) else "INR"
+    fiscal = "fiscal" in folded or "financial year" in folded or _FY_HINT_RE.search(folded)
+    fiscal_start, fiscal_by_end = fiscal_year_of(folded) if fiscal else (4, True)
+    context = DateContext(published, fiscal_start=fiscal_start, fiscal_named_by_end=fiscal_by_end)
+    return rupee, context
+
+
 def extract_claims(text: str, published: dt.date | None = None) -> list[Candidate]:
     """Candidate claims in an article body, in reading order.
 
@@ -125,11 +135,7 @@ def extract_claims(text: str, published: dt.date | None = None) -> list[Candidat
         published = published.date()
     limit = scan_limit(text)
     folded = fold(text[:limit])
-    # Which rupee "Rs" is and when the fiscal year starts: read only when the text needs them.
-    rupee = rupee_of(folded) if "rupee" in folded or _RUPEE_HINT_RE.search(folded) else "INR"
-    fiscal = "fiscal" in folded or "financial year" in folded or _FY_HINT_RE.search(folded)
-    fiscal_start, fiscal_by_end = fiscal_year_of(folded) if fiscal else (4, True)
-    context = DateContext(published, fiscal_start=fiscal_start, fiscal_named_by_end=fiscal_by_end)
+    rupee, context = article_conventions(folded, published)
     candidates: list[Candidate] = []
     seen: set[str] = set()
     previous_period: DateRef | None = None
