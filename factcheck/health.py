@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
@@ -39,59 +41,30 @@ def _check_broker() -> str | None:
     return None
 
 
-# A page whose text the extractor must find: a missing or broken parser reads nothing from it.
-_PROBE_PAGE = (
-    b"<!doctype html><html><head><title>Probe</title></head><body><article>"
-    b"<p>The readiness probe page holds one paragraph of ordinary text for the extractor.</p>"
-    b"</article></body></html>"
-)
-_PROBE_TEXT = "The readiness probe page holds one paragraph"
+# Checks of the apps above this floor (the archive's text extractor...), registered by their
+# AppConfig.ready(): a readiness probe that knows no app. Each returns an error or None.
+_APP_CHECKS: dict[str, Callable[[], str | None]] = {}
 
 
-def _check_text_extractor() -> str | None:
-    """Each parser the archive reads with is importable, and HTML text comes out as expected.
-
-    Run in this process, not the limited child: it is a probe of the installed libraries.
-    """
-    import importlib
-
-    from sources.text import extract_text
-
-    for module in ("lxml.html", "lxml_html_clean", "trafilatura", "pypdf", "pypdfium2"):
-        try:
-            importlib.import_module(module)
-        except Exception as exc:  # noqa: BLE001 - reported by name
-            return f"{module} cannot be imported: {type(exc).__name__}: {exc}"[:300]
-    try:
-        text = extract_text(_PROBE_PAGE, "text/html; charset=utf-8", strict=True).text
-    except Exception as exc:  # noqa: BLE001
-        return f"HTML text extraction raised {type(exc).__name__}: {exc}"[:300]
-    if _PROBE_TEXT not in text:
-        return "HTML text extraction returned no text for a page that has some"
-    return None
+def readiness_check_register(name: str, check: Callable[[], str | None]) -> None:
+    """Add ``check`` to /readyz under ``name`` (called once per process by an app's ready())."""
+    _APP_CHECKS[name] = check
 
 
 @never_cache
 @require_GET
 def readyz(request: HttpRequest) -> JsonResponse:
-    """Ready when the database, the broker and the text extractor work; 503 naming the failing
-    part otherwise."""
-    failures = {
-        name: error
-        for name, error in (
-            ("database", _check_database()),
-            ("broker", _check_broker()),
-            ("text_extractor", _check_text_extractor()),
-        )
-        if error
-    }
-    checks = {
-        "database": "ok" if "database" not in failures else "failing",
-        "text_extractor": "ok" if "text_extractor" not in failures else "failing",
-        "broker": "eager (no broker)"
+    """Ready when the database, the broker and every registered app check (the text extractor)
+    work; 503 naming the failing part otherwise."""
+    results = [("database", _check_database()), ("broker", _check_broker())]
+    results += [(name, check()) for name, check in _APP_CHECKS.items()]
+    failures = {name: error for name, error in results if error}
+    checks = {name: "ok" if name not in failures else "failing" for name, _ in results}
+    checks["broker"] = (
+        "eager (no broker)"
         if settings.CELERY_TASK_ALWAYS_EAGER
-        else ("ok" if "broker" not in failures else "failing"),
-    }
+        else ("ok" if "broker" not in failures else "failing")
+    )
     if failures:
         return JsonResponse(
             {"status": "unavailable", "checks": checks, "errors": failures}, status=503

@@ -13,8 +13,12 @@ class SourcesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
+        from factcheck.health import readiness_check_register
+        from sources.health import text_extractor_check
         from sources.models import Evidence
         from sources.signals import capture_finished
+
+        readiness_check_register("text_extractor", text_extractor_check)
 
         capture_finished.connect(_match_archived_capture, dispatch_uid="sources-evidence-match")
         post_save.connect(
