@@ -12,7 +12,7 @@ VERSIONED_MODELS = (
     "claims.Rating",
     "claims.VerdictVersion",
     "sources.Source",
-    "sources.Evidence",
+    "claims.Evidence",
     "sources.Capture",
     "factcheck.AuditEvent",
     "auth.User",
@@ -24,28 +24,7 @@ class ApiConfig(AppConfig):
     verbose_name = "API"
 
     def ready(self) -> None:
-        from django.apps import apps
-        from django.contrib.auth import get_user_model
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        # The app-loading protocol: the wiring imports models, so only once they load.
+        from api import receivers
 
-        from api.conditional import bump_data_version
-        from api.services import on_claim_state_changed, on_verdict_published
-        from claims.models import Rating, VerdictVersion
-        from claims.signals import claim_state_changed, verdict_published
-
-        claim_state_changed.connect(on_claim_state_changed, dispatch_uid="api-webhooks-state")
-        verdict_published.connect(on_verdict_published, dispatch_uid="api-webhooks-verdict")
-
-        for label in VERSIONED_MODELS:
-            model = apps.get_model(label)
-            uid = f"api-version-{label}"
-            post_save.connect(bump_data_version, sender=model, dispatch_uid=f"{uid}-save")
-            post_delete.connect(bump_data_version, sender=model, dispatch_uid=f"{uid}-delete")
-        for through in (
-            get_user_model().groups.through,
-            Rating.evidence.through,
-            VerdictVersion.evidence.through,
-        ):
-            m2m_changed.connect(
-                bump_data_version, sender=through, dispatch_uid=f"api-version-m2m-{through}"
-            )
+        receivers.connect()

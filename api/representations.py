@@ -14,9 +14,10 @@ from typing import Any
 
 from django.conf import settings
 
+from claims.evidence.models import Evidence, EvidenceSuggestion
 from claims.models import SCALE_FACTORS, Claim, Rating, VerdictVersion
 from claims.services.figures import FIGURE_FIELDS, figure_values
-from sources.models import Capture, Evidence, EvidenceSuggestion, Source
+from sources.models import Capture, Source
 
 CLAIM_ROW_FIELDS = (
     "id",

@@ -7,10 +7,11 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from api.models import WebhookDelivery, WebhookSubscription
+from claims.evidence.models import Evidence
 from claims.models import Article, Claim, ClaimFigure, ClaimState, VerdictVersion
 from claims.selectors import claims_visible_to, verdict_history
 from factcheck.roles import is_editor, is_fact_checker
-from sources.models import Capture, CaptureState, Evidence, Source
+from sources.models import Capture, CaptureState, Source
 
 
 def claim_detail_for(user: Any, claim_id: int) -> Claim | None:
@@ -55,7 +56,7 @@ def articles_visible_to(user: Any) -> QuerySet[Article]:
 
 def sources_visible_to(user: Any) -> QuerySet[Source]:
     """The desk sees every source; others see the sources of published claims (not retracted)."""
-    latest = Capture.objects.filter(source=OuterRef("pk")).order_by("-queued_at", "-id")
+    latest = Capture.objects.latest_per_source().filter(source=OuterRef("pk"))
     sources = Source.objects.annotate(latest_capture_id=Subquery(latest.values("pk")[:1]))
     if is_fact_checker(user):
         return sources

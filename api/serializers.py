@@ -12,6 +12,7 @@ from typing import Any
 from rest_framework import serializers
 
 from api.models import DeliveryState, WebhookEvent
+from claims.evidence.models import Relation, SuggestionStatus, SuggestionVerdict
 from claims.models import (
     ClaimantKind,
     ClaimKind,
@@ -22,14 +23,7 @@ from claims.models import (
     Qualifier,
     Scale,
 )
-from sources.models import (
-    CaptureState,
-    Relation,
-    SourceKind,
-    SuggestionStatus,
-    SuggestionVerdict,
-    TextStatus,
-)
+from sources.models import CaptureState, SourceKind, TextStatus
 
 ACTIONS = (
     "start_research",
@@ -557,7 +551,7 @@ class CapturePage(serializers.Serializer):
 
 
 class ClaimReviewDocument(serializers.Serializer):
-    """schema.org ClaimReview as JSON-LD (see api.claimreview)."""
+    """schema.org ClaimReview as JSON-LD (see claims.claimreview)."""
 
     context = serializers.CharField()
     type = serializers.CharField()

@@ -14,7 +14,6 @@ from rest_framework.views import APIView
 
 from api import representations as rep
 from api import selectors
-from api.claimreview import claimreview_for
 from api.conditional import VersionValidator, body_etag
 from api.filters import LIST_PARAMETERS, ClaimFilter, apply_filters, reject_unknown_parameters
 from api.pagination import check_page_request, orderings, paginate
@@ -54,14 +53,19 @@ from api.serializers import (
     VerdictItem,
 )
 from claims import services as claim_services
+from claims.claimreview import claimreview_for
+from claims.evidence.models import Evidence
+from claims.evidence.selectors import (
+    evidence_for_claim,
+    evidence_public,
+    evidence_suggestions_for_claim,
+)
+from claims.evidence.services import source_link, source_upload
 from claims.models import Article, Claim, Rating, RatingScale
 from claims.selectors import claim_actions_for, claims_visible_to, ratings_visible_to
 from factcheck.bidi import balance_data
 from factcheck.errors import DomainError
 from factcheck.roles import is_fact_checker
-from sources.models import Evidence
-from sources.selectors import evidence_for_claim, evidence_public, evidence_suggestions_for_claim
-from sources.services import source_link, source_upload
 
 CLAIM_ORDERINGS = orderings("-updated_at", "updated_at", "-created_at", "created_at", "-id", "id")
 CLAIMREVIEW_ORDERINGS = orderings("-published_at", "published_at", "-id", "id")

@@ -433,8 +433,9 @@ def reset_bench_data(redis_url: str, archive_root: Path) -> None:
     import redis
     from django.db import OperationalError, connection
 
+    from claims.evidence.models import Evidence
     from factcheck.models import AuditEvent
-    from sources.models import Capture, Evidence, Source
+    from sources.models import Capture, Source
 
     tables = ", ".join(m._meta.db_table for m in (Capture, Evidence, Source, AuditEvent))
     # A worker may still be finishing its last task (the source's title, post-commit hooks) after

@@ -20,8 +20,8 @@ from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from sources.matching import ClaimFacts, analyse_text, match_claim  # noqa: E402
-from sources.quantities import table  # noqa: E402
+from claims.evidence.matching import ClaimFacts, analyse_text, match_claim  # noqa: E402
+from claims.evidence.quantities import table  # noqa: E402
 
 MONTHS = list(calendar.month_name)[1:12]
 SENTENCES = [

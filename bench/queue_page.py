@@ -63,8 +63,9 @@ def seed(count: int) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from claims.evidence.models import Evidence
     from claims.models import Article, Claim, ClaimState, RatingScale
-    from sources.models import Capture, Evidence, Source
+    from sources.models import Capture, Source
 
     have = Claim.objects.count()
     if have >= count:

@@ -168,9 +168,10 @@ def load(args: argparse.Namespace) -> None:
     from django.db.models import F, TextField, Value
     from django.db.models.functions import Concat
 
+    from claims.evidence.models import EvidenceSuggestion, RecheckAlert
     from claims.models import Article, Claim
     from factcheck.models import AuditEvent
-    from sources.models import Capture, CaptureState, EvidenceSuggestion, RecheckAlert, Source
+    from sources.models import Capture, CaptureState, Source
 
     if args.reload:
         RecheckAlert.objects.all().delete()
@@ -275,8 +276,8 @@ def main() -> int:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import AnonymousUser
 
+    from claims import search
     from claims.models import Claim
-    from factcheck import search
 
     load(args)
     desk = get_user_model()(username="bench", is_superuser=True)

@@ -6,6 +6,7 @@ Only the rating scale is edited here; everything else changes through the workfl
 
 from django.contrib import admin
 
+from claims.evidence import admin as evidence_admin  # noqa: F401 - registers evidence's admin
 from claims.models import (
     Article,
     Claim,

@@ -1,19 +1,25 @@
-"""App config for claims."""
+"""App config for claims, the desk: it listens to the archive's capture_finished signal, to new
+evidence links, and to post_migrate (see claims/receivers.py)."""
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate, post_save
+
+from sources.signals import capture_finished
 
 
 class ClaimsConfig(AppConfig):
     name = "claims"
 
     def ready(self) -> None:
-        from sources.signals import capture_finished
+        # The app-loading protocol: its own receivers import models, so only once they load.
+        from claims import receivers
+        from claims.evidence.models import Evidence
 
-        capture_finished.connect(_complete_articles, dispatch_uid="claims-article-import")
-
-
-def _complete_articles(sender, *, capture_id: int, **kwargs) -> None:
-    """An article imported from a URL takes its text once the capture of that URL ends."""
-    from claims.services import article_complete_from_capture
-
-    article_complete_from_capture(capture_id=capture_id)
+        capture_finished.connect(receivers.complete_articles, dispatch_uid="claims-article-import")
+        capture_finished.connect(
+            receivers.match_archived_capture, dispatch_uid="claims-evidence-match"
+        )
+        post_save.connect(
+            receivers.match_new_link, sender=Evidence, dispatch_uid="claims-evidence-match-link"
+        )
+        post_migrate.connect(receivers.default_scale, dispatch_uid="claims-default-scale")

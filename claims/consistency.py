@@ -19,10 +19,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from claims.evidence.figure_words import read_figure
 from claims.extraction import find_figures, scan_limit, split_sentences
 from claims.extraction.folding import fold
 from claims.extraction.types import Figure
-from sources.figure_words import read_figure
 
 __all__ = ["Check", "check_text", "checks_around", "flags"]
 

@@ -8,6 +8,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from claims.evidence.models import (  # noqa: F401 - the app's models, registered from here
+    RELATION_FOR_VERDICT,
+    Evidence,
+    EvidenceSuggestion,
+    RecheckAlert,
+    RecheckReason,
+    Relation,
+    SuggestionStatus,
+    SuggestionVerdict,
+)
 from claims.figure_text import FIGURE_TEXT_FIELDS, figure_text, period_text
 from factcheck.models import TimeStamped
 
@@ -390,7 +400,7 @@ class Rating(TimeStamped):
     )
     scale = models.ForeignKey(RatingScale, on_delete=models.PROTECT, related_name="+")
     rationale = models.TextField()
-    evidence = models.ManyToManyField("sources.Evidence", blank=True, related_name="ratings")
+    evidence = models.ManyToManyField("claims.Evidence", blank=True, related_name="ratings")
     revision = models.PositiveIntegerField(default=1)
     # The claim's content_revision this rating was given (or last confirmed) on.
     content_revision = models.PositiveIntegerField(default=1)
@@ -414,7 +424,7 @@ class VerdictVersion(models.Model):
     rating = models.ForeignKey(RatingScale, on_delete=models.PROTECT, related_name="+")
     conclusion = models.CharField(max_length=300)
     explanation = models.TextField()
-    evidence = models.ManyToManyField("sources.Evidence", blank=True, related_name="verdicts")
+    evidence = models.ManyToManyField("claims.Evidence", blank=True, related_name="verdicts")
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

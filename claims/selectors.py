@@ -14,7 +14,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import (
     Count,
-    Exists,
     IntegerField,
     OuterRef,
     Q,
@@ -26,6 +25,8 @@ from django.utils import timezone
 
 from claims import workflow
 from claims.candidates import CandidateSummary, candidate_summary
+from claims.evidence.models import Evidence
+from claims.evidence.selectors import evidence_public
 from claims.models import (
     Article,
     Claim,
@@ -39,8 +40,7 @@ from claims.models import (
 )
 from factcheck.models import AuditEvent
 from factcheck.roles import ROLES, is_editor, is_fact_checker
-from sources.models import Capture, Evidence
-from sources.selectors import evidence_public
+from sources.models import Capture
 
 CLOSED_STATES = (ClaimState.PUBLISHED, ClaimState.DISMISSED)
 
@@ -293,8 +293,8 @@ def _capture_health(claims: QuerySet[Claim]) -> QuerySet[Claim]:
     archived, pending or failing (retracted links left out): correlated subqueries, so a page of
     rows is one query."""
     latest_state = (
-        Capture.objects.filter(source_id=OuterRef("source_id"))
-        .order_by("-queued_at", "-id")
+        Capture.objects.latest_per_source()
+        .filter(source_id=OuterRef("source_id"))
         .values("state")[:1]
     )
     linked = (
@@ -464,11 +464,7 @@ def claims_over_time(*, weeks: int = 12, today: Any = None) -> list[dict[str, An
 def capture_problems(*, limit: int = 10) -> dict[str, Any]:
     """Captures waiting (queued, fetching) and sources whose latest capture failed or was
     blocked, with the most recent failures to look at."""
-    same_source = Capture.objects.filter(source_id=OuterRef("source_id"))
-    newer = same_source.filter(queued_at__gt=OuterRef("queued_at")) | same_source.filter(
-        queued_at=OuterRef("queued_at"), id__gt=OuterRef("id")
-    )
-    latest = Capture.objects.exclude(Exists(newer))
+    latest = Capture.objects.latest_per_source()
     counts = dict(
         latest.filter(state__in=(*CAPTURE_PENDING_STATES, *CAPTURE_FAILING_STATES))
         .values_list("state")

@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from api.claimreview import claimreview_for
 from claims import selectors
+from claims.claimreview import claimreview_for
 from claims.models import Claim, VerdictVersion
 from factcheck.bidi import balance_data
 from factcheck.roles import is_editor

@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from claims import consistency, selectors, services, workflow
+from claims.evidence.models import Evidence, Relation
+from claims.evidence.selectors import claim_evidence_panels, evidence_for_claim, evidence_usable
 from claims.figure_forms import WithFigures
 from claims.figure_text import figure_text
 from claims.models import (
@@ -36,16 +38,14 @@ from claims.models import (
     VerdictVersion,
 )
 from claims.next_action import next_action_for
+from claims.search import prior_checks
 from claims.services.figures import figure_values
 from claims.verdict_views import PublishForm, public_context
 from factcheck.date_input import DateField
 from factcheck.errors import DomainError
 from factcheck.roles import is_editor
-from factcheck.search import prior_checks
 from factcheck.submissions import once_per_submission
 from factcheck.views import desk_required, post_only
-from sources.models import Evidence, Relation
-from sources.selectors import claim_evidence_panels, evidence_for_claim, evidence_usable
 
 # The queue -------------------------------------------------------------------------------------
 

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from factcheck.errors import DomainError
+
 FACT_CHECKER = "fact-checker"
 EDITOR = "editor"
 ROLES = (FACT_CHECKER, EDITOR)
 
 # Editors work in the admin; fact-checkers only read there.
 _EDITOR_MODELS = {
-    "claims": ["article", "claim", "rating", "verdictversion", "ratingscale"],
-    "sources": ["source", "evidence", "capture"],
+    "claims": ["article", "claim", "rating", "verdictversion", "ratingscale", "evidence"],
+    "sources": ["source", "capture"],
 }
 # Written only through the workflow services; editors may read them in the admin.
 _READ_ONLY_MODELS = {
     "factcheck": ["auditevent"],
-    "claims": ["claimcomment", "ratingrevision"],
-    "sources": ["evidencesuggestion", "recheckalert"],
+    "claims": ["claimcomment", "ratingrevision", "evidencesuggestion", "recheckalert"],
 }
 
 
@@ -45,17 +46,24 @@ def is_fact_checker(user: Any) -> bool:
     return is_editor(user) or FACT_CHECKER in role_names(user)
 
 
+def require_fact_checker(actor: Any, what: str, *, system_ok: bool = False) -> None:
+    """Refuse (DomainError "forbidden") an actor who is not a fact-checker or an editor.
+
+    ``system_ok``: no actor at all (None) is a named system process acting, and may.
+    """
+    if actor is None and system_ok:
+        return
+    if not getattr(actor, "is_authenticated", False) or not is_fact_checker(actor):
+        raise DomainError(f"only fact-checkers and editors may {what}", code="forbidden")
+
+
 def grant_role_permissions(**kwargs: Any) -> None:
-    """post_migrate hook: the roles, their admin permissions and the default scale (idempotent).
+    """post_migrate hook: the roles and their admin permissions (idempotent).
 
     It also runs after a test database flush, which empties what the data migrations created.
+    (The desk's own defaults, such as the rating scale, are claims' post_migrate hook.)
     """
-    from django.contrib.auth.models import Group, Permission
-
-    from claims.defaults import ensure_default_scale
-    from claims.models import RatingScale
-
-    ensure_default_scale(RatingScale)
+    from django.contrib.auth.models import Group, Permission  # the auth app, loaded by now
 
     editor, _ = Group.objects.get_or_create(name=EDITOR)
     checker, _ = Group.objects.get_or_create(name=FACT_CHECKER)

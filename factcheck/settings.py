@@ -443,6 +443,16 @@ if not 0 < CAPTURE_MAX_BROKER_COUNTDOWN < CELERY_BROKER_VISIBILITY_TIMEOUT:
 CAPTURE_MAX_RETRY_AFTER = _int("CAPTURE_MAX_RETRY_AFTER", 24 * 3600)
 # Resolve a linked URL's host and refuse it when the fetcher would (production by default).
 SOURCE_LINK_RESOLVE = _flag("SOURCE_LINK_RESOLVE", PRODUCTION)
+
+# Floors (#16): the archive (sources) imports nothing of the desk (claims). Where it must ask the
+# desk, it asks the function a setting names (resolved with import_string):
+# who may see a capture in playback (desk roles, or anyone for a published verdict's archive);
+CAPTURE_VISIBLE_TO = "claims.evidence.selectors.capture_visible_to"
+# and where the names that moved from sources to claims now live, for scripts that still import
+# them from sources.services, sources.selectors, sources.matching (the eval scorers among them).
+SOURCES_MOVED_SERVICES = "claims.evidence.services"
+SOURCES_MOVED_SELECTORS = "claims.evidence.selectors"
+SOURCES_MOVED_MATCHING = "claims.evidence.matching"
 # Celery's time limits for one capture run (enforced by the prefork pool, which production runs):
 # well above the fetcher's own deadline, so the fetcher normally ends first. At the soft limit the
 # run counts as a transient failure; at the hard limit the worker child is killed and replaced.

@@ -20,10 +20,11 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
-    path("search/", include("factcheck.search_views")),
+    path("search/", include("claims.search_views")),
     path("", include("claims.urls")),
+    path("", include("claims.evidence.urls")),
     path("", include("sources.urls")),
-    path("", views.home, name="home"),
+    path("", include("claims.dashboard_views")),
 ]
 
 handler403 = "factcheck.views.permission_denied"

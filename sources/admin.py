@@ -1,9 +1,11 @@
-"""Admin for sources, evidence and captures, with each capture's state visible."""
+"""Admin for sources and captures, with each capture's state visible."""
 
 from django.contrib import admin
 
 from factcheck.admin import ReadOnlyAdmin
-from sources.models import Capture, Evidence, EvidenceSuggestion, RecheckAlert, Source
+from factcheck.errors import DomainError
+from sources.models import Capture, Source
+from sources.services import capture_request
 
 
 class CaptureInline(admin.TabularInline):
@@ -38,9 +40,6 @@ class SourceAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Capture the selected sources again", permissions=["view"])
     def capture_again(self, request, queryset):
-        from factcheck.errors import DomainError
-        from sources.services import capture_request
-
         queued = 0
         for source in queryset.exclude(url=""):
             try:
@@ -49,15 +48,6 @@ class SourceAdmin(ReadOnlyAdmin):
             except DomainError as exc:
                 self.message_user(request, f"{source}: {exc.message}", level="error")
         self.message_user(request, f"{queued} capture(s) queued; earlier captures are kept.")
-
-
-@admin.register(Evidence)
-class EvidenceAdmin(ReadOnlyAdmin):
-    list_display = ["claim", "source", "relation", "added_by", "created_at"]
-    list_filter = ["relation"]
-    search_fields = ["claim__text", "source__url", "passage_text", "note"]
-    list_select_related = ["claim", "source", "added_by"]
-    raw_id_fields = ["claim", "source", "capture"]
 
 
 @admin.register(Capture)
@@ -78,19 +68,3 @@ class CaptureAdmin(ReadOnlyAdmin):
     search_fields = ["source__url", "final_url", "sha256", "title", "failure_reason"]
     list_select_related = ["source"]
     readonly_fields = [f.name for f in Capture._meta.fields]
-
-
-@admin.register(EvidenceSuggestion)
-class EvidenceSuggestionAdmin(ReadOnlyAdmin):
-    list_display = ["claim", "capture", "verdict", "score", "status", "created_at"]
-    list_filter = ["verdict", "status"]
-    search_fields = ["claim__text", "passage_text", "comparison"]
-    list_select_related = ["claim", "capture"]
-
-
-@admin.register(RecheckAlert)
-class RecheckAlertAdmin(ReadOnlyAdmin):
-    list_display = ["claim", "reason", "old_capture", "new_capture", "created_at", "resolved_at"]
-    list_filter = ["reason", "resolved_at"]
-    search_fields = ["claim__text", "detail", "new_passage_text"]
-    list_select_related = ["claim", "old_capture", "new_capture"]

@@ -1,63 +1,40 @@
-"""Reads of sources, evidence and captures that the claim page, playback and the API share."""
+"""Reads of captures that playback and the desk share; who may see a capture is the setting
+CAPTURE_VISIBLE_TO's answer (the archive does not know who the desk is).
+
+Compatibility layer: the evidence selectors moved to claims.evidence.selectors (#16). Scripts
+written before, among them the evaluation scorers, still call
+``sources.selectors.evidence_suggestions_for_claim``: the names in ``MOVED`` resolve on first use
+through the module named by the setting SOURCES_MOVED_SELECTORS (import_string), not through an
+import of claims.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.conf import settings
+from django.utils.module_loading import import_string
 
-from factcheck.roles import is_editor, is_fact_checker
-from sources.models import (
-    Capture,
-    CaptureState,
-    Evidence,
-    EvidenceSuggestion,
-    RecheckAlert,
-    SuggestionStatus,
+from sources.models import Capture
+
+MOVED = frozenset(
+    {
+        "claim_capture_states",
+        "claim_evidence_panels",
+        "evidence_for_claim",
+        "evidence_public",
+        "evidence_suggestions_for_claim",
+        "evidence_usable",
+        "open_recheck_alerts",
+    }
 )
 
 
-def evidence_for_claim(claim_id: int) -> QuerySet[Evidence]:
-    """A claim's evidence with each source's captures (newest first) in three queries."""
-    captures = Capture.objects.order_by("-queued_at", "-id").defer("text", "headers")
-    return (
-        Evidence.objects.filter(claim_id=claim_id)
-        .select_related("source", "added_by")
-        .prefetch_related(Prefetch("source__captures", queryset=captures))
-        .order_by("created_at", "id")
-    )
-
-
-def _standing(evidence: QuerySet[Evidence]) -> QuerySet[Evidence]:
-    """Leave out retracted links, and sources never archived whose latest capture failed or was
-    blocked: nothing can rest on them."""
-    same_source = Capture.objects.filter(source_id=OuterRef("source_id"))
-    latest_state = same_source.order_by("-queued_at", "-id").values("state")[:1]
-    return (
-        evidence.filter(retracted_at__isnull=True)
-        .annotate(
-            has_archive=Exists(same_source.filter(state=CaptureState.ARCHIVED)),
-            latest_state=Subquery(latest_state),
-        )
-        .filter(
-            Q(has_archive=True)
-            | Q(latest_state__isnull=True)
-            | ~Q(latest_state__in=[CaptureState.FAILED, CaptureState.BLOCKED])
-        )
-    )
-
-
-def evidence_usable(claim_id: int) -> QuerySet[Evidence]:
-    """The evidence a rating or verdict may rest on: standing links (see _standing), archived or
-    still being archived."""
-    return _standing(evidence_for_claim(claim_id))
-
-
-def evidence_public(claim_id: int) -> QuerySet[Evidence]:
-    """The evidence readers see (public page, ClaimReview, the API's anonymous view): standing
-    links to sources with an archived copy, since only archived copies are public."""
-    return _standing(evidence_for_claim(claim_id)).filter(has_archive=True)
+def __getattr__(name: str) -> Any:
+    if name in MOVED:
+        return import_string(f"{settings.SOURCES_MOVED_SELECTORS}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def capture_summary(capture: Capture | None) -> dict[str, Any]:
@@ -83,80 +60,18 @@ def capture_summary(capture: Capture | None) -> dict[str, Any]:
     }
 
 
-def claim_capture_states(claim_id: int) -> list[dict[str, Any]]:
-    """Each linked source's latest capture, for the page's live status poll."""
-    rows = []
-    for evidence in evidence_for_claim(claim_id):
-        latest = next(iter(evidence.source.captures.all()), None)
-        rows.append(
-            {"evidence": evidence.pk, "source": evidence.source_id, **capture_summary(latest)}
-        )
-    return rows
-
-
 def capture_for_playback(capture_id: int) -> Capture | None:
     return Capture.objects.select_related("source", "same_payload_as").filter(pk=capture_id).first()
 
 
 def capture_visible_to(user: Any, capture: Capture) -> bool:
-    """Desk roles see every capture; anyone sees the archives behind a published verdict (not
-    those of a source retracted from it)."""
-    if is_fact_checker(user):
-        return True
-    return (
-        capture.state == CaptureState.ARCHIVED
-        and Evidence.objects.filter(
-            source_id=capture.source_id, claim__state="published", retracted_at__isnull=True
-        ).exists()
-    )
+    """May this user see this capture (reader view, WARC, original, page image)?
 
-
-# Evidence matching ---------------------------------------------------------------------------
-
-# Capture columns a suggestion or alert list never shows: the text alone can run to megabytes.
-_HEAVY_CAPTURE_FIELDS = ("text", "headers", "redirect_chain")
-
-
-def evidence_suggestions_for_claim(
-    claim_id: int, *, status: str = SuggestionStatus.OPEN, limit: int = 20
-) -> list[EvidenceSuggestion]:
-    """A claim's suggested passages, best first, with capture and source, in one query."""
-    return list(
-        EvidenceSuggestion.objects.filter(claim_id=claim_id, status=status)
-        .select_related("capture__source")
-        .defer(*(f"capture__{name}" for name in _HEAVY_CAPTURE_FIELDS))
-        .order_by("-score", "passage_start", "id")[:limit]
-    )
-
-
-def open_recheck_alerts(claim: Any = None) -> QuerySet[RecheckAlert]:
-    """Unresolved re-check alerts, newest first (one claim's when `claim` is given)."""
-    alerts = RecheckAlert.objects.filter(resolved_at__isnull=True)
-    if claim is not None:
-        alerts = alerts.filter(claim_id=getattr(claim, "pk", claim))
-    heavy = [
-        f"{capture}__{name}"
-        for capture in ("old_capture", "new_capture")
-        for name in _HEAVY_CAPTURE_FIELDS
-    ]
-    return (
-        alerts.select_related("claim", "evidence__source", "old_capture", "new_capture")
-        .defer(*heavy)
-        .order_by("-created_at", "-id")
-    )
-
-
-def claim_evidence_panels(claim: Any, user: Any = None) -> dict[str, Any]:
-    """The context of the claim page's evidence includes (sources/_suggestions.html and
-    sources/_recheck_alerts.html): suggestions, open re-check alerts, and whether this user may
-    resolve those (editors)."""
-    rows = evidence_suggestions_for_claim(claim.pk)
-    return {
-        # Comparisons first, then mentions (each group best first): the card lists them so.
-        "suggestions": sorted(rows, key=lambda s: not s.is_comparison),
-        "recheck_alerts": list(open_recheck_alerts(claim)),
-        "recheck_can_resolve": is_editor(user),
-    }
+    Asked of the function the setting CAPTURE_VISIBLE_TO names (a dotted path; the desk's rule by
+    default: claims.evidence.selectors.capture_visible_to), so playback holds no rule of its own.
+    """
+    rule = import_string(settings.CAPTURE_VISIBLE_TO)
+    return bool(rule(user, capture))
 
 
 @dataclass(frozen=True)

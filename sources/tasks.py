@@ -1,5 +1,5 @@
-"""Celery tasks for archiving and evidence matching: thin wrappers that take ids and call the
-services."""
+"""Celery tasks of the archive (captures, reading text again, the sweep): thin wrappers that
+take ids and call the services (imported in the body: the services queue these tasks)."""
 
 from __future__ import annotations
 
@@ -70,49 +70,3 @@ def requeue_stale_captures() -> int:
     from sources.services import captures_requeue_stale
 
     return len(captures_requeue_stale())
-
-
-# Evidence matching: pure CPU and a few writes, so short limits; a lost run is repeated by the
-# next capture or edit, and each run is idempotent.
-_MATCH_SOFT_LIMIT = 120
-_MATCH_HARD_LIMIT = 150
-
-
-@shared_task(
-    name="sources.match_evidence_for_capture",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=_MATCH_SOFT_LIMIT,
-    time_limit=_MATCH_HARD_LIMIT,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=5,
-    ignore_result=True,
-)
-def match_evidence_for_capture(capture_id: int) -> dict:
-    """A capture was archived: suggest passages for its source's claims and re-check verdicts."""
-    from dataclasses import asdict
-
-    from sources.services import evidence_match_capture
-
-    return asdict(evidence_match_capture(capture_id=capture_id))
-
-
-@shared_task(
-    name="sources.match_evidence_for_claim",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=_MATCH_SOFT_LIMIT,
-    time_limit=_MATCH_HARD_LIMIT,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=5,
-    ignore_result=True,
-)
-def match_evidence_for_claim(claim_id: int, source_id: int | None = None) -> dict:
-    """A claim was edited, or an archived source was linked to it: match it again."""
-    from dataclasses import asdict
-
-    from sources.services import evidence_match_claim
-
-    return asdict(evidence_match_claim(claim_id=claim_id, source_id=source_id))

@@ -1,4 +1,4 @@
-"""URL routes for sources, captures and playback."""
+"""URL routes of the archive: capturing a source again and playback of captures."""
 
 from django.urls import path
 
@@ -7,9 +7,6 @@ from sources import views
 app_name = "sources"
 
 urlpatterns = [
-    path("claims/<int:claim_id>/sources/", views.source_add, name="add"),
-    path("claims/<int:claim_id>/sources/upload/", views.source_upload, name="upload"),
-    path("claims/<int:claim_id>/captures.json", views.claim_captures, name="claim-captures"),
     path("sources/<int:source_id>/capture/", views.source_capture_again, name="capture-again"),
     path("captures/<int:capture_id>/", views.capture_reader, name="capture"),
     path("captures/<int:capture_id>/warc", views.capture_warc, name="capture-warc"),
@@ -19,21 +16,4 @@ urlpatterns = [
         views.capture_page_image,
         name="capture-page-image",
     ),
-    path(
-        "captures/<int:capture_id>/text/rerun/",
-        views.capture_text_rerun,
-        name="capture-text-rerun",
-    ),
-    path(
-        "suggestions/<int:suggestion_id>/confirm/",
-        views.suggestion_confirm,
-        name="suggestion-confirm",
-    ),
-    path(
-        "suggestions/<int:suggestion_id>/discard/",
-        views.suggestion_discard,
-        name="suggestion-discard",
-    ),
-    path("claims/<int:claim_id>/suggestions/match/", views.claim_match_again, name="match-again"),
-    path("rechecks/<int:alert_id>/resolve/", views.recheck_alert_resolve, name="recheck-resolve"),
 ]

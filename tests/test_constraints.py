@@ -8,9 +8,10 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
+from claims.evidence.models import Evidence
 from claims.models import Article, Claim, Rating, RatingScale, VerdictVersion
 from factcheck.models import AuditEvent
-from sources.models import Capture, Evidence, Source
+from sources.models import Capture, Source
 
 pytestmark = pytest.mark.django_db
 

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 
 from claims import workflow
+from claims.evidence.models import Evidence
+from claims.evidence.selectors import evidence_usable
 from claims.models import Claim, RatingScale
 from claims.services.figures import figure_snapshot
 from claims.signals import claim_state_changed, send_on_commit
 from factcheck.audit import audit_record
 from factcheck.errors import DomainError
-from sources.models import Evidence
-from sources.selectors import evidence_usable
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from claims import workflow
+from claims.evidence.services import evidence_match_request
 from claims.models import (
     Article,
     Claim,
@@ -37,7 +38,6 @@ from claims.services.figures import (
 from claims.services.verdicts import discard_draft_verdict
 from factcheck.audit import audit_record
 from factcheck.errors import DomainError
-from sources.services import evidence_match_request
 
 # What claim_update may change; state, assignee, rating and version move only by transitions.
 # value/qualifier/unit/scale edit the first figure; `figures` replaces the list.

@@ -10,13 +10,13 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from claims.evidence.models import Evidence
 from claims.models import Claim, ClaimState
 from claims.services._base import Actor, _lock_claim, required_text, save_claim, sync_instance
 from claims.services.verdicts import discard_draft_verdict
 from factcheck.audit import audit_record
 from factcheck.errors import DomainError
 from factcheck.roles import is_editor, is_fact_checker
-from sources.models import Evidence
 
 
 @transaction.atomic

@@ -18,6 +18,11 @@ from claims.services.editing import claim_create
 from factcheck.audit import audit_record
 from factcheck.errors import DomainError
 from factcheck.roles import is_fact_checker
+from sources.models import CaptureState
+from sources.normalise import InvalidURL, normalise_url
+from sources.services import capture_request, source_for_url, upload_store
+from sources.text import decode_text
+from sources.warc import WarcReadError, read_response_payload
 
 logger = logging.getLogger(__name__)
 
@@ -77,8 +82,6 @@ def page_metadata(payload: bytes, content_type: str | None, url: str | None) -> 
     try:
         import trafilatura
 
-        from sources.text import decode_text
-
         html, _ = decode_text(payload, None, html=True)
         meta = trafilatura.extract_metadata(html, default_url=url)
     except Exception:  # noqa: BLE001 - metadata is a convenience; the text import goes on
@@ -112,7 +115,6 @@ def article_import_file(
     the bytes say what the file is.
     """
     _require_researcher(actor)
-    from sources.services import upload_store
 
     source, capture = upload_store(
         actor=actor,
@@ -155,8 +157,6 @@ def article_import_url(*, actor: Any, url: str) -> tuple[Article, bool]:
     article_complete_from_capture, called when any capture finishes.
     """
     _require_researcher(actor)
-    from sources.normalise import InvalidURL, normalise_url
-    from sources.services import capture_request, source_for_url
 
     try:
         normalised = normalise_url(url)
@@ -199,8 +199,6 @@ def article_complete_from_capture(*, capture_id: int) -> list[int]:
 
 @transaction.atomic
 def _complete_waiting_articles(capture_id: int) -> list[int]:
-    from sources.models import CaptureState
-    from sources.warc import WarcReadError, read_response_payload
 
     waiting = list(
         Article.objects.select_for_update()

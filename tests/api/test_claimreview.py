@@ -8,10 +8,11 @@ import json
 import extruct
 import pytest
 
-from api.claimreview import claimreview_for
+from claims.claimreview import claimreview_for
+from claims.evidence.models import Evidence
 from claims.models import Article, Claim, ClaimState, VerdictVersion
 from claims.services import verdict_correct
-from sources.models import Evidence, Source
+from sources.models import Source
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
+from claims.evidence.models import Evidence
 from claims.models import Claim
-from sources.models import Evidence
 
 
 def _schema(client):

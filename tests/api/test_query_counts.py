@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from api.conditional import bump_data_version
 from api.models import WebhookDelivery, WebhookSubscription
+from claims.evidence.models import Evidence
 from claims.models import (
     Article,
     Claim,
@@ -20,7 +21,7 @@ from claims.models import (
     RatingScale,
     VerdictVersion,
 )
-from sources.models import Capture, CaptureState, Evidence, Source
+from sources.models import Capture, CaptureState, Source
 
 
 def _claims(n, state=ClaimState.PUBLISHED, **extra):

@@ -10,10 +10,12 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from claims.evidence.models import Evidence, EvidenceSuggestion
+from claims.evidence.services import evidence_match_claim, source_upload
 from claims.services import claim_create
 from factcheck.roles import EDITOR, FACT_CHECKER
-from sources.models import Evidence, EvidenceSuggestion, SourceKind
-from sources.services import capture_perform, evidence_match_claim, source_upload
+from sources.models import SourceKind
+from sources.services import capture_perform
 
 pytestmark = pytest.mark.django_db
 

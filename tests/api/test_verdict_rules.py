@@ -3,9 +3,10 @@ stale ratings are marked and confirmed, and a retracted source leaves what reade
 
 from __future__ import annotations
 
+from claims.evidence.models import Evidence
 from claims.models import Claim, ClaimState, RatingScale
 from claims.services import rating_submit
-from sources.models import Capture, Evidence, Source
+from sources.models import Capture, Source
 
 
 def _transition(client, pk, action, **extra):

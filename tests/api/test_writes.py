@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from rest_framework.test import APIClient
 
+from claims.evidence.models import Evidence
 from claims.models import Claim, ClaimState, VerdictVersion
 from factcheck.models import AuditEvent
-from sources.models import Capture, Evidence
+from sources.models import Capture
 
 
 def test_a_claim_goes_from_creation_to_a_correction_through_the_api(client_for, make_user):

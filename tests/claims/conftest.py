@@ -8,10 +8,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from claims.evidence.models import Evidence
 from claims.models import Claim, ClaimState, Rating, RatingScale, VerdictVersion
 from claims.services import claim_create
 from factcheck.roles import EDITOR, FACT_CHECKER
-from sources.models import Evidence, Source
+from sources.models import Source
 
 _serial = itertools.count(1)
 

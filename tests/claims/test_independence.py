@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from claims.evidence.models import Evidence
 from claims.models import Claim, ClaimState, Rating
 from claims.selectors import QueueFilters, claim_history, claim_queue, public_sources
 from claims.services import (
@@ -18,7 +19,7 @@ from claims.services import (
 )
 from factcheck.errors import DomainError
 from factcheck.roles import EDITOR, FACT_CHECKER
-from sources.models import Capture, Evidence
+from sources.models import Capture
 
 S = ClaimState
 
@@ -242,7 +243,7 @@ def test_a_source_whose_capture_failed_is_no_evidence_to_rest_on(
 
 
 def test_linking_a_retracted_source_again_makes_a_new_link(claim_in, make_user):
-    from sources.services import source_link
+    from claims.evidence.services import source_link
 
     claim = claim_in(S.RESEARCHING)
     checker = make_user(FACT_CHECKER)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.http import HttpRequest
 
+from claims.evidence.services import source_link
 from claims.models import Claim
 from sources.models import Capture
-from sources.services import source_link
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from claims.evidence.models import Evidence
 from claims.models import Claim
-from sources.models import Evidence
 from tests.support.gunicorn import gunicorn_server
 
 pytestmark = pytest.mark.django_db(transaction=True)

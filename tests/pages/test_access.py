@@ -9,8 +9,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from claims.evidence.models import Evidence
 from claims.models import Article, ClaimState
-from sources.models import Capture, Evidence, Source
+from sources.models import Capture, Source
 
 SECRET = "Customs data shows 1,000 containers left Rason in October."
 
@@ -36,7 +37,7 @@ def internal(claim_in):
         reverse("claims:article", args=[article.pk]),
         reverse("claims:article-status", args=[article.pk]),
         reverse("claims:candidate-edit", args=[article.pk]) + "?span=0-10",
-        reverse("sources:claim-captures", args=[claim.pk]),
+        reverse("evidence:claim-captures", args=[claim.pk]),
         reverse("sources:capture", args=[capture.pk]),
         reverse("sources:capture-warc", args=[capture.pk]),
         reverse("sources:capture-original", args=[capture.pk]),

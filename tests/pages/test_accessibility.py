@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from claims.evidence.models import Evidence
 from claims.models import ClaimComment, ClaimState, Rating, VerdictVersion
 from claims.selectors import article_candidates
 from claims.services import article_import_text, candidate_accept, claim_comment_add
 from factcheck.roles import EDITOR, FACT_CHECKER
-from sources.models import Capture, Evidence, Source
+from sources.models import Capture, Source
 from tests.support.browser import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -34,7 +34,7 @@ def test_a_deleted_user_still_appears_by_name_in_the_claims_history(client_for, 
     )
     assert (
         client.post(
-            reverse("sources:add", args=[claim.pk]),
+            reverse("evidence:add", args=[claim.pk]),
             {"url": "https://example.org/rice", "relation": "supports"},
         ).status_code
         == 302

@@ -13,9 +13,10 @@ import re
 import pytest
 from django.utils import timezone
 
+from claims.evidence.models import Evidence
 from claims.models import Article, Claim, ClaimState
 from factcheck.bidi import balance
-from sources.models import Capture, Evidence, Source
+from sources.models import Capture, Source
 from tests.claims.conftest import staff_admin  # noqa: F401 - a fixture
 from tests.support.browser import log_in, screenshot
 

@@ -6,9 +6,10 @@ import gzip
 
 import pytest
 
+from claims.evidence.services import source_link
 from claims.models import Claim
 from sources.models import CaptureState
-from sources.services import capture_perform, source_link
+from sources.services import capture_perform
 from tests.sources.httpserver import HTTPTestServer, Reply
 from tests.support.browser import log_in
 

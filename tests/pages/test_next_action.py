@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from claims.evidence.models import Evidence
 from claims.models import Claim, ClaimComment, ClaimState
 from claims.services import claim_comment_add
 from factcheck.roles import EDITOR, FACT_CHECKER
-from sources.models import Capture, Evidence, Source
+from sources.models import Capture, Source
 from tests.support.browser import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

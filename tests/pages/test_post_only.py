@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from claims.evidence.models import EvidenceSuggestion
 from claims.models import Article
 from claims.services import claim_create
 from factcheck.views import POST_ONLY
-from sources.models import Capture, EvidenceSuggestion, Source
+from sources.models import Capture, Source
 
 
 @pytest.fixture
@@ -44,11 +45,11 @@ def test_every_post_only_claim_address_leads_back_to_the_claim_with_a_message(
     addresses = [
         reverse("claims:action", args=[claim.pk, "rate"]),
         reverse("claims:action", args=[claim.pk, "comment"]),
-        reverse("sources:add", args=[claim.pk]),
-        reverse("sources:upload", args=[claim.pk]),
-        reverse("sources:match-again", args=[claim.pk]),
-        reverse("sources:suggestion-confirm", args=[suggestion.pk]),
-        reverse("sources:suggestion-discard", args=[suggestion.pk]),
+        reverse("evidence:add", args=[claim.pk]),
+        reverse("evidence:upload", args=[claim.pk]),
+        reverse("evidence:match-again", args=[claim.pk]),
+        reverse("evidence:suggestion-confirm", args=[suggestion.pk]),
+        reverse("evidence:suggestion-discard", args=[suggestion.pk]),
     ]
     for address in addresses:
         response = client.get(address, follow=True)
@@ -68,7 +69,7 @@ def test_a_candidate_action_address_leads_back_to_the_article(client_for, fact_c
 
 def test_the_address_of_a_suggestion_that_is_gone_leads_to_the_dashboard(client_for, editor):
     response = client_for(editor).get(
-        reverse("sources:suggestion-confirm", args=[999999]), follow=True
+        reverse("evidence:suggestion-confirm", args=[999999]), follow=True
     )
     assert response.redirect_chain == [(reverse("home"), 302)]
     assert POST_ONLY in response.content.decode()
@@ -77,7 +78,7 @@ def test_the_address_of_a_suggestion_that_is_gone_leads_to_the_dashboard(client_
 def test_an_anonymous_visitor_is_not_told_which_claim_a_suggestion_belongs_to(
     client, claim, suggestion
 ):
-    response = client.get(reverse("sources:suggestion-confirm", args=[suggestion.pk]))
+    response = client.get(reverse("evidence:suggestion-confirm", args=[suggestion.pk]))
     assert response["Location"] == reverse("home")  # which sends them to log in
 
 

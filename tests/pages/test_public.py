@@ -8,8 +8,9 @@ import re
 from django.urls import reverse
 from django.utils import timezone
 
+from claims.evidence.models import Evidence
 from claims.models import Article, Claim, ClaimState, VerdictVersion
-from sources.models import Capture, Evidence, Source
+from sources.models import Capture, Source
 
 
 def json_ld(html: str) -> dict:

@@ -12,9 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from claims.evidence.models import Evidence
 from claims.models import Article, Claim, ClaimState
 from claims.services import claim_create
-from sources.models import Capture, Evidence, Source
+from sources.models import Capture, Source
 
 QUEUE = reverse("claims:queue")
 _serial = itertools.count(1)

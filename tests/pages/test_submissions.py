@@ -12,11 +12,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from claims.evidence.models import Evidence
 from claims.models import Article, Claim, ClaimComment, ClaimState, Rating
 from claims.services import claim_create
 from factcheck.models import SubmittedForm
 from factcheck.submissions import KEEP_FOR, REPEATED, submissions_forget_old
-from sources.models import Evidence
 
 TOKEN = re.compile(r'name="submission_token" value="([0-9a-f-]{36})"')
 
@@ -88,7 +88,7 @@ def test_a_rating_posted_twice_is_one_rating_and_no_conflict(
 def test_a_source_linked_twice_by_a_resent_form_is_linked_once(client_for, fact_checker):
     claim = claim_create(system_actor="test-setup", text="Fish catches fell 10% in 2022.")
     client = client_for(fact_checker)
-    url = reverse("sources:add", args=[claim.pk])
+    url = reverse("evidence:add", args=[claim.pk])
     data = {
         "url": "https://example.org/fisheries-2022",
         "relation": "supports",
@@ -103,7 +103,7 @@ def test_a_source_linked_twice_by_a_resent_form_is_linked_once(client_for, fact_
 def test_an_upload_sent_twice_is_archived_once(client_for, fact_checker):
     claim = claim_create(system_actor="test-setup", text="Rice stocks stood at 2 million tonnes.")
     client = client_for(fact_checker)
-    url = reverse("sources:upload", args=[claim.pk])
+    url = reverse("evidence:upload", args=[claim.pk])
     token = form_token(client.get(detail(claim)).content.decode(), url)
     for _ in range(2):
         upload = SimpleUploadedFile("stocks.txt", b"Stocks were 2 million tonnes.", "text/plain")

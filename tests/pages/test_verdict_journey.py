@@ -11,10 +11,11 @@ import re
 import pytest
 from django.utils import timezone
 
+from claims.evidence.models import Evidence
 from claims.models import Article, Claim, ClaimState, RatingScale
 from claims.services import claim_create, rating_submit
 from factcheck.roles import EDITOR, FACT_CHECKER
-from sources.models import Capture, Evidence, Source
+from sources.models import Capture, Source
 from tests.support.browser import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models.functions import Now
 from django.test.utils import CaptureQueriesContext
 
+from claims.evidence.services import source_link, source_upload
 from claims.models import Claim
 from factcheck.models import AuditEvent
 from sources.models import Capture, CaptureState, Source
@@ -20,8 +21,6 @@ from sources.services import (
     capture_request,
     captures_requeue_stale,
     source_for_url,
-    source_link,
-    source_upload,
 )
 from tests.sources.httpserver import HTTPTestServer, Reply
 from tests.support.worker import flush_broker

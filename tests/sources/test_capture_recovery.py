@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from claims.evidence.services import source_link
 from claims.models import Claim
 from sources.models import Capture, CaptureState, Source
-from sources.services import captures_requeue_stale, source_link
+from sources.services import captures_requeue_stale
 from tests.sources.httpserver import HTTPTestServer, Reply
 from tests.support.worker import celery_worker, flush_broker, wait_for
 

@@ -12,9 +12,9 @@ import pytest
 from django.conf import settings
 from django.core.files.storage import default_storage
 
+from claims.evidence.services import source_link
 from claims.models import Claim
 from sources.models import Capture, CaptureState
-from sources.services import source_link
 from tests.sources.httpserver import HTTPTestServer, Reply, gzip_bomb, make_pdf, redirect
 from tests.support.worker import celery_worker, flush_broker, wait_for
 
@@ -232,7 +232,7 @@ def test_capture_command_prints_json_and_exit_status(worker, server, claim):
         [
             sys.executable,
             "manage.py",
-            "capture",
+            "capture_for_claim",
             server.url("/cli"),
             "--claim",
             str(claim.pk),

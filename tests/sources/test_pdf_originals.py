@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from claims.evidence.services import source_upload
 from claims.models import Claim
 from sources.models import CaptureState
-from sources.services import capture_perform, source_upload
+from sources.services import capture_perform
 from tests.support import hostile
 from tests.support.browser import log_in, screenshot
 

@@ -7,9 +7,10 @@ import time
 import pytest
 from django.urls import reverse
 
+from claims.evidence.services import source_link
 from claims.models import Claim
 from sources.models import CaptureState
-from sources.services import capture_perform, source_link
+from sources.services import capture_perform
 from tests.sources.httpserver import HTTPTestServer, Reply
 from tests.support.browser import log_in, screenshot
 
@@ -101,3 +102,27 @@ def test_script_in_an_archived_page_does_not_run_in_our_origin(
     assert "Exports reached $114 billion" in browser_page.content()
     cookies = {c["name"] for c in browser_page.context.cookies(live_server.url)}
     assert "stolen" not in cookies
+
+
+def only_operators_see_captures(user, capture) -> bool:
+    """A stand-in rule for the CAPTURE_VISIBLE_TO hook: only the user named "operator"."""
+    return getattr(user, "username", "") == "operator"
+
+
+@pytest.mark.django_db
+def test_playback_asks_the_setting_hook_who_may_see_a_capture(
+    client, fact_checker, archived, settings, django_user_model
+):
+    """Playback holds no rule of its own: the function CAPTURE_VISIBLE_TO names decides, so the
+    desk's rule (roles and published verdicts) is the default, and another rule replaces it."""
+    capture, _, _ = archived
+    reader = reverse("sources:capture", args=[capture.pk])
+    client.force_login(fact_checker)
+    assert client.get(reader).status_code == 200  # the desk's default: a fact-checker sees it
+
+    settings.CAPTURE_VISIBLE_TO = f"{__name__}.only_operators_see_captures"
+    assert client.get(reader).status_code == 403
+    assert client.get(reverse("sources:capture-warc", args=[capture.pk])).status_code == 403
+    client.force_login(django_user_model.objects.create_user("operator", password="x"))
+    page = client.get(reader)
+    assert page.status_code == 200 and "Exports reached $114 billion" in page.content.decode()

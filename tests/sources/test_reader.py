@@ -7,9 +7,10 @@ import re
 import pytest
 from django.urls import reverse
 
+from claims.evidence.services import source_link
 from claims.models import Claim
 from sources.models import CaptureState
-from sources.services import capture_perform, source_link
+from sources.services import capture_perform
 from tests.sources.httpserver import HTTPTestServer, Reply
 
 PAGE = (

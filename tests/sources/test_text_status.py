@@ -11,6 +11,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from claims.evidence.services import source_link, source_upload
 from claims.models import Claim
 from factcheck.errors import DomainError
 from factcheck.models import AuditEvent
@@ -20,8 +21,6 @@ from sources.services import (
     capture_text_read,
     capture_text_rerun,
     captures_requeue_stale,
-    source_link,
-    source_upload,
 )
 from tests.sources.httpserver import HTTPTestServer, Reply
 from tests.support import hostile

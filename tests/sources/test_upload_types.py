@@ -7,10 +7,10 @@ import io
 
 import pytest
 
+from claims.evidence.services import source_upload
 from claims.models import Claim
 from factcheck.errors import DomainError
 from sources.models import Capture, Source
-from sources.services import source_upload
 from tests.support import hostile
 
 pytestmark = pytest.mark.django_db

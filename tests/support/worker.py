@@ -19,7 +19,7 @@ import redis
 from django.conf import settings
 from django.db import connection
 
-from sources.services import source_link
+from claims.evidence.services import source_link
 
 ROOT = Path(__file__).resolve().parents[2]
 

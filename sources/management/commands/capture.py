@@ -1,5 +1,5 @@
-"""`manage.py capture URL [URL ...] [-i FILE] [--claim ID] [--wait] --format json`: archive URLs
-from the shell.
+"""`manage.py capture URL [URL ...] [-i FILE] [--wait] --format json`: archive URLs from the
+shell (linking them to a claim is the desk's command: `manage.py capture_for_claim`).
 
 One URL prints that capture's facts (a JSON object with ``--format json``); several URLs, given
 on the command line or one per line in a file (``-i urls.txt``, ``-i -`` for stdin; blank lines
@@ -19,12 +19,11 @@ from collections.abc import Iterator
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from claims.models import Claim
 from factcheck.errors import DomainError
 from factcheck.progress import progress
 from sources.models import Capture, CaptureState
 from sources.normalise import InvalidURL, normalise_url
-from sources.services import capture_request_many, source_for_url, source_link
+from sources.services import capture_request_many, source_for_url
 
 OPERATOR = "operator-cli"
 MAX_URLS = 10_000  # one transaction; split bigger lists into several runs
@@ -53,10 +52,7 @@ def capture_facts(capture: Capture) -> dict:
 
 
 class Command(BaseCommand):
-    help = (
-        "Capture URLs (optionally linking them to a claim); exit 1 unless every capture ends "
-        "archived."
-    )
+    help = "Capture URLs; exit 1 unless every capture ends archived."
 
     def add_arguments(self, parser):
         parser.add_argument("urls", nargs="*", metavar="URL")
@@ -66,7 +62,6 @@ class Command(BaseCommand):
             metavar="FILE",
             help="read URLs from FILE, one per line ('-' for stdin)",
         )
-        parser.add_argument("--claim", type=int, help="link the sources to this claim")
         parser.add_argument("--wait", action="store_true", help="wait for the captures to finish")
         parser.add_argument("--timeout", type=float, default=300.0, help="seconds to wait")
         parser.add_argument("--format", choices=["json", "text"], default="text")
@@ -80,7 +75,9 @@ class Command(BaseCommand):
         if len(given) > MAX_URLS:
             raise CommandError(f"{len(given)} URLs is more than {MAX_URLS} in one run: split it")
         normalised = self._normalise_all(given)
-        captures = self._queue(normalised, opts["claim"])
+        with transaction.atomic():
+            self.before_queue(normalised, opts)
+            captures = self._queue(normalised)
         captures = self._wait(captures, opts["wait"], opts["timeout"])
         facts = [capture_facts(capture) for capture in captures]
         several = len(given) > 1 or bool(opts["input"])
@@ -127,18 +124,12 @@ class Command(BaseCommand):
             )
         return normalised
 
-    def _queue(self, urls: list[str], claim_id: int | None) -> list[Capture]:
+    def before_queue(self, urls: list[str], opts: dict) -> None:
+        """A subclass's step in the same transaction, before the captures are queued."""
+
+    def _queue(self, urls: list[str]) -> list[Capture]:
         """A capture per URL: the one already pending for its source, else a new one."""
         with transaction.atomic():
-            if claim_id is not None:
-                claim = Claim.objects.filter(pk=claim_id).first()
-                if claim is None:
-                    raise CommandError(f"no claim with id {claim_id}")
-                for url in dict.fromkeys(urls):
-                    try:
-                        source_link(actor=None, system_actor=OPERATOR, claim=claim, url=url)
-                    except DomainError as exc:
-                        raise CommandError(exc.message) from None
             try:
                 sources = {
                     url: source_for_url(url, system_actor=OPERATOR)[0]
@@ -146,12 +137,12 @@ class Command(BaseCommand):
                 }
             except DomainError as exc:
                 raise CommandError(exc.message) from None
+            waiting = [CaptureState.QUEUED, CaptureState.FETCHING]
             pending = {
                 capture.source_id: capture
-                for capture in Capture.objects.filter(
-                    source__in=sources.values(),
-                    state__in=[CaptureState.QUEUED, CaptureState.FETCHING],
-                ).order_by("source_id", "-queued_at")
+                for capture in Capture.objects.latest_per_source(state__in=waiting).filter(
+                    source__in=sources.values()
+                )
             }
             wanted = [s for s in sources.values() if s.pk not in pending]
             for capture in capture_request_many(sources=wanted, system_actor=OPERATOR):

@@ -1,0 +1,51 @@
+"""What the desk does when the archive or the database says something happened: an article
+imported from a URL takes its text, an archived capture is matched against its claims, a link to
+a source already archived is matched at once, and a migrated database gets the default scale.
+
+Connected by ClaimsConfig.ready() (the app-loading protocol); each receiver is small and hands
+the work to a service or a task.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from claims.defaults import ensure_default_scale
+from claims.evidence.models import Evidence
+from claims.evidence.tasks import match_evidence_for_capture, match_evidence_for_claim
+from claims.models import RatingScale
+from claims.services import article_complete_from_capture
+from sources.models import Capture, CaptureState
+
+
+def complete_articles(sender: Any, *, capture_id: int, **kwargs: Any) -> None:
+    """An article imported from a URL takes its text once the capture of that URL ends."""
+    article_complete_from_capture(capture_id=capture_id)
+
+
+def match_archived_capture(sender: Any, *, capture_id: int, state: str, **kwargs: Any) -> None:
+    """Sent on commit when a capture ends: an archived one is matched against its claims."""
+    if state != "archived":
+        return
+    # Matching and the re-check both start from the source's evidence: a source no claim cites
+    # (yet) has nothing to match, and linking it later queues the matching then.
+    if Evidence.objects.filter(source__captures=capture_id).exists():
+        match_evidence_for_capture.delay(capture_id)
+
+
+def match_new_link(sender: Any, instance: Evidence, created: bool, **kwargs: Any) -> None:
+    """A source linked to a claim (not a passage pinned by a confirmation): when it is already
+    archived no capture will finish to trigger matching, so queue it for the link itself."""
+    if not created or instance.passage_start is not None:
+        return
+    if Capture.objects.filter(source_id=instance.source_id, state=CaptureState.ARCHIVED).exists():
+        claim_id, source_id = instance.claim_id, instance.source_id
+        transaction.on_commit(lambda: match_evidence_for_claim.delay(claim_id, source_id))
+
+
+def default_scale(**kwargs: Any) -> None:
+    """post_migrate: the default rating scale (idempotent); it also runs after a test database
+    flush, which empties what the data migration created."""
+    ensure_default_scale(RatingScale)
