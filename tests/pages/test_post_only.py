@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from claims.models import Article
 from claims.services import claim_create
-from factcheck.views import POST_ONLY
+from factcheck.pages import POST_ONLY
 from sources.models import Capture, EvidenceSuggestion, Source
 
 
