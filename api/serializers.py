@@ -372,6 +372,23 @@ class Transition(Input):
 class TransitionResult(serializers.Serializer):
     claim = ClaimStatus()
     verdict = VerdictPublic(allow_null=True, help_text="approve and correct: the verdict written.")
+    approval_withdrawn = serializers.BooleanField(
+        help_text="The action took away the claim's approved verdict: an editor must approve "
+        "it again before it can be published."
+    )
+
+
+class CommentCreate(Input):
+    body = serializers.CharField(max_length=10000, help_text="The comment, as the desk reads it.")
+
+
+class CommentItem(serializers.Serializer):
+    id = serializers.IntegerField()
+    author = serializers.CharField(help_text="The author's username.")
+    kind = serializers.CharField(help_text="note, send_back, dismissal or restore.")
+    body = serializers.CharField()
+    claim_state = serializers.CharField(help_text="The claim's state when it was written.")
+    created_at = serializers.DateTimeField()
 
 
 class SourceRetract(Input):
