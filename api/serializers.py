@@ -12,6 +12,7 @@ from typing import Any
 from rest_framework import serializers
 
 from api.models import DeliveryState, WebhookEvent
+from claims.actions import TRANSITIONS
 from claims.models import (
     ClaimantKind,
     ClaimKind,
@@ -29,19 +30,6 @@ from sources.models import (
     SuggestionStatus,
     SuggestionVerdict,
     TextStatus,
-)
-
-ACTIONS = (
-    "start_research",
-    "assign",
-    "submit_for_review",
-    "request_approval",
-    "send_back",
-    "approve",
-    "publish",
-    "correct",
-    "dismiss",
-    "restore",
 )
 
 
@@ -345,7 +333,7 @@ class ClaimUpdate(ClaimCreate):
 
 
 class Transition(Input):
-    action = serializers.ChoiceField(choices=[(a, a) for a in ACTIONS])
+    action = serializers.ChoiceField(choices=[(a, a) for a in TRANSITIONS])
     expected_version = serializers.IntegerField(
         min_value=1, max_value=2**31 - 1, help_text="The claim's version you acted on."
     )
