@@ -74,7 +74,9 @@ class ClaimList(PolledView):
         responses={200: ClaimPage, **NOT_MODIFIED, **errors(400)},
     )
     def get(self, request: Any) -> Any:
-        reject_unknown_parameters(request, LIST_PARAMETERS | set(ClaimFilter.base_filters))
+        reject_unknown_parameters(
+            request, LIST_PARAMETERS | ClaimFilter.parameters_for(request.user)
+        )
         ordering = pick_ordering(request, CLAIM_ORDERINGS, "-updated_at")
         check_page_request(request, ordering)
         validator = VersionValidator.for_request(request)
