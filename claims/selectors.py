@@ -13,6 +13,7 @@ from django.db.models import (
     Exists,
     IntegerField,
     OuterRef,
+    Prefetch,
     QuerySet,
     Subquery,
 )
@@ -91,7 +92,7 @@ def ratings_visible_to(user: Any, claim: Claim) -> list[Rating]:
         return []
     return list(
         ratings.select_related("reviewer", "scale", "claim")
-        .prefetch_related("evidence")
+        .prefetch_related(Prefetch("evidence", Evidence.objects.select_related("source")))
         .order_by("created_at", "id")
     )
 
