@@ -1,75 +1,21 @@
-"""FilterSets of the list endpoints; unknown query parameters are refused, not ignored."""
+"""FilterSets of the list endpoints (claims: claims.filters.ClaimFilter, the queue page's too);
+unknown query parameters are refused, not ignored."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import django_filters as filters
-from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db import connection
 from django.db.models import QuerySet
 from rest_framework.exceptions import ValidationError
 
-from claims.models import Claim, ClaimKind, ClaimState, RatingScale
+from claims.filters import ClaimFilter, IdFilter
 from sources.models import Capture, CaptureState, Source, SourceKind
 
-
-class IdFilter(filters.NumberFilter):
-    """A row id: a whole number (not a decimal), so nothing odd reaches the database."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**63 - 1)
-        super().__init__(*args, **kwargs)
-
+__all__ = ["LIST_PARAMETERS", "CaptureFilter", "ClaimFilter", "SourceFilter", "apply_filters"]
 
 # What every list accepts besides its filters.
 LIST_PARAMETERS = frozenset({"cursor", "page_size", "ordering"})
-SEARCH_CONFIG = "english"
-
-
-class ClaimFilter(filters.FilterSet):
-    state = filters.ChoiceFilter(choices=ClaimState.choices, help_text="The claim's state.")
-    rating = filters.ModelChoiceFilter(
-        queryset=RatingScale.objects.all(),
-        to_field_name="slug",
-        help_text="Slug of the published rating (see /api/v1/rating-scale/), e.g. `false`.",
-    )
-    kind = filters.ChoiceFilter(choices=ClaimKind.choices, help_text="The claim's kind.")
-    article = IdFilter(field_name="article_id", help_text="Id of the article the claim came from.")
-    updated_since = filters.IsoDateTimeFilter(
-        field_name="updated_at",
-        lookup_expr="gte",
-        help_text="Claims changed at or after this time (ISO 8601 with a timezone).",
-    )
-    published_since = filters.IsoDateTimeFilter(
-        field_name="published_at",
-        lookup_expr="gte",
-        help_text="Claims first published at or after this time (ISO 8601 with a timezone).",
-    )
-    q = filters.CharFilter(
-        method="search",
-        max_length=200,
-        help_text="Full-text search in the claim's statement (web-search syntax: words, "
-        '"a phrase", -excluded).',
-    )
-
-    class Meta:
-        model = Claim
-        fields: list[str] = []
-
-    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()
-        if not value:
-            return queryset
-        if connection.vendor == "postgresql":
-            return queryset.alias(search_vector=SearchVector("text", config=SEARCH_CONFIG)).filter(
-                search_vector=SearchQuery(value, config=SEARCH_CONFIG, search_type="websearch")
-            )
-        return queryset.filter(text__icontains=value)
 
 
 class SourceFilter(filters.FilterSet):

@@ -1,4 +1,4 @@
-"""Keyset (cursor) pagination: no COUNT, no OFFSET; a page is one indexed range query.
+"""Keyset (cursor) pagination of the API's lists, on factcheck.keyset (the queue page's too).
 
 The cursor is opaque to callers: base64 of [ordering, last value, last id]. A cursor that does not
 decode, or that belongs to another ordering, is refused with a 400, as is a page size that is not
@@ -7,17 +7,16 @@ a whole number from 1 to API_MAX_PAGE_SIZE.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet
+from django.db.models import QuerySet
 from rest_framework.exceptions import ValidationError
 from rest_framework.utils.urls import replace_query_param
+
+from factcheck import keyset
 
 
 @dataclass(frozen=True)
@@ -31,11 +30,6 @@ class Ordering:
     @property
     def descending(self) -> bool:
         return self.name.startswith("-")
-
-    def order_by(self, id_field: str = "id") -> list[Any]:
-        if self.descending:
-            return [F(self.field).desc(), F(id_field).desc()]
-        return [F(self.field).asc(), F(id_field).asc()]
 
 
 def orderings(*names: str, kinds: dict[str, str] | None = None) -> dict[str, Ordering]:
@@ -58,19 +52,15 @@ def page_size(request: Any) -> int:
 
 
 def _encode(ordering: Ordering, value: Any, pk: int) -> str:
-    if isinstance(value, dt.datetime | dt.date):
-        value = value.isoformat()
-    raw = json.dumps([ordering.name, value, pk], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return keyset.encode(ordering.name, value, pk)
 
 
 def _decode(cursor: str, ordering: Ordering) -> tuple[Any, int]:
     bad = ValidationError({"cursor": ["not a cursor this list gave out"]})
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        name, value, pk = json.loads(raw)
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
-        raise bad from None
+    values = keyset.decode(cursor)
+    if values is None or len(values) != 3:
+        raise bad
+    name, value, pk = values
     if name != ordering.name:
         raise ValidationError(
             {
@@ -116,24 +106,20 @@ def paginate(
     """One page of `queryset` (as values() rows when `fields` is given) and the next link."""
     size = page_size(request)
     cursor = request.query_params.get("cursor")
-    if cursor:  # empty (`cursor=`) is the first page, as the schema's plain string allows
-        value, pk = _decode(cursor, ordering)
-        if ordering.descending:
-            after = Q(**{f"{ordering.field}__lt": value}) | Q(
-                **{ordering.field: value, f"{id_field}__lt": pk}
-            )
-        else:
-            after = Q(**{f"{ordering.field}__gt": value}) | Q(
-                **{ordering.field: value, f"{id_field}__gt": pk}
-            )
-        queryset = queryset.filter(after)
-    queryset = queryset.order_by(*ordering.order_by(id_field))
+    # Empty (`cursor=`) is the first page, as the schema's plain string allows.
+    start = _decode(cursor, ordering) if cursor else None
     if fields is not None:
         queryset = queryset.values(*fields)
-    rows = list(queryset[: size + 1])
+    rows, more = keyset.page(
+        queryset,
+        ordering.field,
+        descending=ordering.descending,
+        size=size,
+        start=start,
+        id_field=id_field,
+    )
     next_link = None
-    if len(rows) > size:
-        rows = rows[:size]
+    if more:
         last = rows[-1]
         key = value_key or ordering.field
         if isinstance(last, dict):

@@ -354,6 +354,17 @@ def rating_item(rating: Rating) -> dict[str, Any]:
     }
 
 
+def comment_item(comment: Any) -> dict[str, Any]:
+    return {
+        "id": comment.pk,
+        "author": comment.author.get_username(),
+        "kind": comment.kind,
+        "body": comment.body,
+        "claim_state": comment.claim_state,
+        "created_at": comment.created_at,
+    }
+
+
 def article_item(article: Any, *, with_body: bool = False) -> dict[str, Any]:
     item = {
         "id": article.pk,

@@ -12,6 +12,7 @@ from typing import Any
 from rest_framework import serializers
 
 from api.models import DeliveryState, WebhookEvent
+from claims.actions import TRANSITIONS
 from claims.evidence.models import Relation, SuggestionStatus, SuggestionVerdict
 from claims.models import (
     ClaimantKind,
@@ -24,19 +25,6 @@ from claims.models import (
     Scale,
 )
 from sources.models import CaptureState, SourceKind, TextStatus
-
-ACTIONS = (
-    "start_research",
-    "assign",
-    "submit_for_review",
-    "request_approval",
-    "send_back",
-    "approve",
-    "publish",
-    "correct",
-    "dismiss",
-    "restore",
-)
 
 
 class Input(serializers.Serializer):
@@ -339,7 +327,7 @@ class ClaimUpdate(ClaimCreate):
 
 
 class Transition(Input):
-    action = serializers.ChoiceField(choices=[(a, a) for a in ACTIONS])
+    action = serializers.ChoiceField(choices=[(a, a) for a in TRANSITIONS])
     expected_version = serializers.IntegerField(
         min_value=1, max_value=2**31 - 1, help_text="The claim's version you acted on."
     )
@@ -366,6 +354,23 @@ class Transition(Input):
 class TransitionResult(serializers.Serializer):
     claim = ClaimStatus()
     verdict = VerdictPublic(allow_null=True, help_text="approve and correct: the verdict written.")
+    approval_withdrawn = serializers.BooleanField(
+        help_text="The action took away the claim's approved verdict: an editor must approve "
+        "it again before it can be published."
+    )
+
+
+class CommentCreate(Input):
+    body = serializers.CharField(max_length=10000, help_text="The comment, as the desk reads it.")
+
+
+class CommentItem(serializers.Serializer):
+    id = serializers.IntegerField()
+    author = serializers.CharField(help_text="The author's username.")
+    kind = serializers.CharField(help_text="note, send_back, dismissal or restore.")
+    body = serializers.CharField()
+    claim_state = serializers.CharField(help_text="The claim's state when it was written.")
+    created_at = serializers.DateTimeField()
 
 
 class SourceRetract(Input):

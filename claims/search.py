@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from claims import fulltext
 from claims.evidence.matching import content_words
 from claims.models import Article, Claim, ClaimState
 from claims.selectors import claims_visible_to
@@ -74,22 +75,17 @@ PRIOR_CANDIDATES = 500
 # text turns into <mark> afterwards: the document's own "<" can never become markup.
 _START, _STOP = "\ue000", "\ue001"
 _MARKED_RE = re.compile(f"{_START}(.*?){_STOP}", re.S)
-_TERM_RE = re.compile(r"\w[\w'\u2019-]*")
 
 
 # Expressions: each is the very one its GIN index was built on -------------------------------
 
 
 def _query(q: str) -> Any:
-    from django.contrib.postgres.search import SearchQuery
-
-    return SearchQuery(q, search_type="websearch", config="english")
+    return fulltext.web_query(q)
 
 
 def _claim_document() -> Any:
-    from django.contrib.postgres.search import SearchVector
-
-    return SearchVector("text", config="english")  # claim_text_search_idx (claims 0006)
+    return fulltext.claim_document()  # claim_text_search_idx (claims 0006)
 
 
 class _StoredDocument(Expression):
@@ -130,13 +126,7 @@ def _postgres() -> bool:
 
 
 def _terms(q: str) -> list[str]:
-    """The words of a query for the substring fallback and the highlighter: web-search
-    operators dropped, and the words the query excludes ("-word") left out."""
-    words = []
-    for token in q.lower().split():
-        if not token.startswith("-"):
-            words += [w for w in _TERM_RE.findall(token) if w != "or" and len(w) > 1]
-    return list(dict.fromkeys(words))[:8]
+    return fulltext.query_terms(q)
 
 
 def _ranked(queryset: QuerySet, document: Any, q: str) -> QuerySet:
@@ -227,7 +217,7 @@ def _anchor_terms(q: str) -> list[str]:
     for token in q.split():
         if token.startswith("-"):
             continue
-        for word in _TERM_RE.findall(token.lower()):
+        for word in fulltext.TERM_RE.findall(token.lower()):
             if word == "or" or len(word) < 3:
                 continue
             for suffix in ("ing", "ed", "es", "s"):
@@ -256,7 +246,7 @@ def _headline(expression: Any, q: str, **options: Any) -> Any:
     from django.contrib.postgres.search import SearchHeadline
 
     return SearchHeadline(
-        expression, _query(q), config="english", start_sel=_START, stop_sel=_STOP, **options
+        expression, _query(q), config=fulltext.CONFIG, start_sel=_START, stop_sel=_STOP, **options
     )
 
 

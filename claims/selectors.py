@@ -2,31 +2,28 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
 from django.db.models import (
     Count,
     IntegerField,
     OuterRef,
-    Q,
+    Prefetch,
     QuerySet,
     Subquery,
 )
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from claims import workflow
+from claims import fulltext, workflow
 from claims.candidates import CandidateSummary, candidate_summary
 from claims.evidence.models import Evidence
 from claims.evidence.selectors import evidence_public
+from claims.filters import ClaimFilter
 from claims.models import (
     Article,
     Claim,
@@ -38,6 +35,7 @@ from claims.models import (
     RatingScale,
     VerdictVersion,
 )
+from factcheck import keyset
 from factcheck.models import AuditEvent
 from factcheck.roles import ROLES, is_editor, is_fact_checker
 from sources.models import Capture
@@ -94,7 +92,7 @@ def ratings_visible_to(user: Any, claim: Claim) -> list[Rating]:
         return []
     return list(
         ratings.select_related("reviewer", "scale", "claim")
-        .prefetch_related("evidence")
+        .prefetch_related(Prefetch("evidence", Evidence.objects.select_related("source")))
         .order_by("created_at", "id")
     )
 
@@ -262,6 +260,12 @@ class QueueFilters:
     q: str = ""
     sort: str = "recent"
 
+    def filter_data(self) -> dict[str, str]:
+        """As claims.filters.ClaimFilter's data: the filters set (sorting is the queue's)."""
+        data = {k: getattr(self, k) for k in ("state", "kind", "assignee", "rating", "q")}
+        data["article"] = str(self.article) if self.article else ""
+        return {k: v for k, v in data.items() if v}
+
 
 @dataclass
 class QueuePage:
@@ -271,20 +275,16 @@ class QueuePage:
     previous_cursor: str | None
 
 
-def _encode_cursor(value: Any, pk: int) -> str:
-    raw = value.isoformat() if hasattr(value, "isoformat") else value
-    return base64.urlsafe_b64encode(json.dumps([raw, pk]).encode()).decode().rstrip("=")
-
-
 def _decode_cursor(cursor: str, field_name: str) -> tuple[Any, int] | None:
-    """(value, id) from a cursor, or None when it is not one of ours (a stale or edited link)."""
+    """(value, id) from a queue cursor (factcheck.keyset), or None when it is not one of ours."""
+    values = keyset.decode(cursor)
     try:
-        raw, pk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        raw, pk = values or ()
         pk = int(pk)
         if field_name in ("updated_at", "created_at"):
             return dt.datetime.fromisoformat(raw), pk
         return float(raw), pk
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, TypeError):
         return None
 
 
@@ -330,19 +330,8 @@ def _figure_summary(claims: QuerySet[Claim]) -> QuerySet[Claim]:
 
 
 def claim_search(claims: QuerySet[Claim], q: str) -> QuerySet[Claim]:
-    """Full-text search on the claim's text: PostgreSQL's (english, web-search syntax) through the
-    GIN index of migration 0006, a case-insensitive substring elsewhere (SQLite)."""
-    q = q.strip()
-    if not q:
-        return claims
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
-
-        # The expression must stay the one indexed in 0006 for the index to be used.
-        return claims.annotate(text_search=SearchVector("text", config="english")).filter(
-            text_search=SearchQuery(q, search_type="websearch", config="english")
-        )
-    return claims.filter(text__icontains=q)
+    """Full-text search on the claim's text (claims.fulltext: the one expression)."""
+    return fulltext.claims_matching(claims, q)
 
 
 def claim_queue(
@@ -360,22 +349,11 @@ def claim_queue(
     """
     size = max(1, min(size, QUEUE_MAX_PAGE_SIZE))
     _label, field_name, descending = QUEUE_SORTS.get(filters.sort, QUEUE_SORTS["recent"])
-    claims = claims_visible_to(user).select_related("assignee")
-    if filters.state:
-        claims = claims.filter(state=filters.state)
-    if filters.kind:
-        claims = claims.filter(kind=filters.kind)
-    if filters.assignee == "me":
-        claims = claims.filter(assignee_id=getattr(user, "pk", None))
-    elif filters.assignee == "none":
-        claims = claims.filter(assignee__isnull=True)
-    elif filters.assignee.isdigit():
-        claims = claims.filter(assignee_id=int(filters.assignee))
-    if filters.article:
-        claims = claims.filter(article_id=filters.article)
-    if filters.rating:
-        claims = claims.filter(rating__slug=filters.rating)
-    claims = claim_search(claims, filters.q)
+    claims = ClaimFilter(
+        filters.filter_data(),
+        queryset=claims_visible_to(user).select_related("assignee"),
+        user=user,
+    ).qs
 
     backwards = bool(before) and not after
     cursor = (
@@ -383,24 +361,18 @@ def claim_queue(
     )
     # Reading backwards walks the same order reversed, then flips the rows back.
     walk_descending = descending != backwards
-    if cursor is not None:
-        value, pk = cursor
-        op = "lt" if walk_descending else "gt"
-        claims = claims.filter(
-            Q(**{f"{field_name}__{op}": value}) | Q(**{field_name: value, f"id__{op}": pk})
-        )
-    prefix = "-" if walk_descending else ""
-    claims = _figure_summary(_capture_health(claims)).order_by(
-        f"{prefix}{field_name}", f"{prefix}id"
+    rows, more = keyset.page(
+        _figure_summary(_capture_health(claims)),
+        field_name,
+        descending=walk_descending,
+        size=size,
+        start=cursor,
     )
-    rows = list(claims[: size + 1])
-    more = len(rows) > size
-    rows = rows[:size]
     if backwards:
         rows.reverse()
 
     def cursor_of(claim: Claim) -> str:
-        return _encode_cursor(getattr(claim, field_name), claim.pk)
+        return keyset.encode(getattr(claim, field_name), claim.pk)
 
     has_next = more if not backwards else True
     has_previous = (cursor is not None) if not backwards else more

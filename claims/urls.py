@@ -1,15 +1,18 @@
-"""URL routes for claim and article pages, and the public verdict page."""
+"""URL routes for the desk's pages (queue, claim, article) and the public verdict page."""
 
 from django.urls import path
 
-from claims import article_views, verdict_views, views
+from claims.views import article as article_views
+from claims.views import claim as claim_views
+from claims.views import queue
+from claims.views import verdict as verdict_views
 
 app_name = "claims"
 
 urlpatterns = [
-    path("claims/", views.claim_queue, name="queue"),
-    path("claims/<int:claim_id>/", views.claim_detail, name="detail"),
-    path("claims/<int:claim_id>/actions/<slug:action>/", views.claim_action, name="action"),
+    path("claims/", queue.claim_queue, name="queue"),
+    path("claims/<int:claim_id>/", claim_views.claim_detail, name="detail"),
+    path("claims/<int:claim_id>/actions/<slug:action>/", claim_views.claim_action, name="action"),
     path("verdicts/<int:claim_id>/", verdict_views.verdict_public, name="verdict"),
     path("claims/<int:claim_id>/preview/", verdict_views.verdict_preview, name="preview"),
     path("articles/import/", article_views.article_import, name="article-import"),

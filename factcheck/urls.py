@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse
 
-from factcheck import health, views
+from factcheck import health, pages
 
 admin.site.site_header = "Fact-checking desk"
 admin.site.site_title = "Fact-checking desk admin"
@@ -15,7 +15,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path(
         "accounts/logout/",
-        views.post_only(back=lambda: reverse("home"))(auth_views.LogoutView.as_view()),
+        pages.post_only(back=lambda: reverse("home"))(auth_views.LogoutView.as_view()),
         name="logout",
     ),
     path("admin/", admin.site.urls),
@@ -24,7 +24,7 @@ urlpatterns = [
     path("", include("claims.urls")),
     path("", include("claims.evidence.urls")),
     path("", include("sources.urls")),
-    path("", include("claims.dashboard_views")),
+    path("", include("claims.home_urls")),
 ]
 
 handler403 = "factcheck.views.permission_denied"

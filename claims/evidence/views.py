@@ -15,9 +15,9 @@ from claims.evidence import selectors, services
 from claims.evidence.models import EvidenceSuggestion, RecheckAlert
 from claims.models import Claim
 from factcheck.errors import DomainError
+from factcheck.pages import post_only
 from factcheck.roles import is_fact_checker
 from factcheck.submissions import once_per_submission
-from factcheck.views import post_only
 from sources import services as archive
 from sources.models import Capture
 

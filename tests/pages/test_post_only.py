@@ -8,7 +8,7 @@ from django.urls import reverse
 from claims.evidence.models import EvidenceSuggestion
 from claims.models import Article
 from claims.services import claim_create
-from factcheck.views import POST_ONLY
+from factcheck.pages import POST_ONLY
 from sources.models import Capture, Source
 
 

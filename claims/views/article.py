@@ -6,8 +6,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,9 +19,8 @@ from claims.models import Article, ClaimKind, DatePrecision
 from claims.services.importing import MAX_UPLOAD_BYTES
 from factcheck.date_input import DateField
 from factcheck.errors import DomainError
-from factcheck.roles import is_fact_checker
+from factcheck.pages import desk_required, place_error_in_form, post_only
 from factcheck.submissions import once_per_submission
-from factcheck.views import post_only
 
 LIMITS = {
     "max_chars": services.MAX_ARTICLE_CHARS,
@@ -112,25 +109,9 @@ class CandidateForm(WithFigures):
         return data
 
 
-def _researcher(request: HttpRequest) -> None:
-    if not is_fact_checker(request.user):
-        raise PermissionDenied("only fact-checkers and editors work on articles")
-
-
-def _error_fields(form: forms.Form, exc: DomainError) -> None:
-    if not exc.fields:
-        form.add_error(None, exc.message)
-    for name, problems in exc.fields.items():
-        message = f"{exc.message} ({', '.join(problems)})"
-        if isinstance(form, WithFigures) and form.place_error(name, message):
-            continue
-        form.add_error(name if name in form.fields else None, message)
-
-
-@login_required
+@desk_required
 @once_per_submission
 def article_import(request: HttpRequest) -> HttpResponse:
-    _researcher(request)
     paste, upload, link = PasteForm(prefix="paste"), FileForm(prefix="file"), URLForm(prefix="url")
     if request.method == "POST":
         mode = request.POST.get("mode")
@@ -164,7 +145,7 @@ def article_import(request: HttpRequest) -> HttpResponse:
             if target is None:
                 messages.error(request, exc.message)
             else:
-                _error_fields(target, exc)
+                place_error_in_form(target, exc)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -180,10 +161,9 @@ def _imported(request: HttpRequest, article: Article, created: bool) -> HttpResp
     return redirect("claims:article", article_id=article.pk)
 
 
-@login_required
+@desk_required
 @once_per_submission
 def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
-    _researcher(request)
     article = get_object_or_404(Article, pk=article_id)
     rows = selectors.article_candidates(article)
     facts = FactsForm(instance=article)
@@ -217,10 +197,9 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@desk_required
 @require_GET
 def article_status(request: HttpRequest, article_id: int) -> JsonResponse:
-    _researcher(request)
     article = (
         Article.objects.filter(pk=article_id)
         .values("import_state", "import_error", "title")
@@ -251,12 +230,11 @@ def _spans_query(spans: list[tuple[int, int]]) -> str:
     return "&".join(f"span={start}-{end}" for start, end in spans)
 
 
-@login_required
+@desk_required
 @post_only(back=lambda article_id, action: reverse("claims:article", args=[article_id]))
 @once_per_submission
 def candidate_action(request: HttpRequest, article_id: int, action: str) -> HttpResponse:
     """Accept, dismiss, restore or merge candidates (one form, one button per action)."""
-    _researcher(request)
     article = get_object_or_404(Article, pk=article_id)
     here = reverse("claims:article", args=[article.pk])
     try:
@@ -288,11 +266,10 @@ def candidate_action(request: HttpRequest, article_id: int, action: str) -> Http
     return redirect(here)
 
 
-@login_required
+@desk_required
 @once_per_submission
 def candidate_edit(request: HttpRequest, article_id: int) -> HttpResponse:
     """Edit a candidate (or a merge of several) before accepting it as a claim."""
-    _researcher(request)
     article = get_object_or_404(Article, pk=article_id)
     if request.method == "POST":
         form = CandidateForm(request.POST)
@@ -305,7 +282,7 @@ def candidate_edit(request: HttpRequest, article_id: int) -> HttpResponse:
                     actor=request.user, article=article, span=span, **data
                 )
             except DomainError as exc:
-                _error_fields(form, exc)
+                place_error_in_form(form, exc)
             else:
                 messages.success(request, f"Claim {claim.pk} created.")
                 return redirect("claims:article", article_id=article.pk)

@@ -13,7 +13,6 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,8 +23,8 @@ from claims import selectors
 from claims.claimreview import claimreview_for
 from claims.models import Claim, VerdictVersion
 from factcheck.bidi import balance_data
+from factcheck.pages import role_required
 from factcheck.roles import is_editor
-from factcheck.views import desk_required
 
 
 class PublishForm(forms.Form):
@@ -83,12 +82,10 @@ def verdict_public(request: HttpRequest, claim_id: int) -> HttpResponse:
     )
 
 
-@desk_required
+@role_required(is_editor, "Only an editor may preview a verdict before it is published.")
 @require_GET
 def verdict_preview(request: HttpRequest, claim_id: int) -> HttpResponse:
     """An editor sees the approved verdict as readers will, then confirms its publication."""
-    if not is_editor(request.user):
-        raise PermissionDenied("Only an editor may preview a verdict before it is published.")
     claim = get_object_or_404(Claim.objects.select_related("article", "rating"), pk=claim_id)
     versions = list(selectors.verdict_history(claim, include_draft=True))
     draft = next((v for v in versions if v.published_at is None), None)

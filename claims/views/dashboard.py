@@ -1,9 +1,4 @@
-"""The desk's dashboard: where the claims stand, what is mine, what the archive is struggling
-with; its charts are inline SVG drawn on the server (the CSP allows no inline script or style).
-
-Included from factcheck/urls.py as path("", include("claims.dashboard_views")), so this module
-carries its own one route (named "home").
-"""
+"""The dashboard page: where the claims stand, what is mine, what the archive struggles with."""
 
 from __future__ import annotations
 
@@ -11,10 +6,11 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
 
 from claims import selectors
-from factcheck.views import desk_required
+from factcheck.pages import desk_required
+
+# Charts: inline SVG drawn on the server (the CSP allows no inline script or style). ------------
 
 CHART_WIDTH = 640
 BAR_HEIGHT = 26
@@ -107,8 +103,3 @@ def home(request: HttpRequest) -> HttpResponse:
             "articles": list(selectors.article_list()[:10]),
         },
     )
-
-
-urlpatterns = [
-    path("", home, name="home"),
-]

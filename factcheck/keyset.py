@@ -1,0 +1,67 @@
+"""Keyset (cursor) paging, the one way for every list: the API's (api.pagination) and the claim
+queue's (claims.selectors.claim_queue). No COUNT, no OFFSET: a page is the rows beyond the last
+one seen in the list's order (its sort value, then its id), one indexed range query, with one row
+more than the page to know whether another follows.
+
+A cursor is opaque to its reader: URL-safe base64 of a JSON list of the values the list needs to
+find its place again (the API puts its ordering's name first).
+
+Why not DRF's CursorPagination: its cursor holds an offset among equal sort values, so a page
+among many rows with the same `updated_at` (a bulk change) reads and skips them; the (value, id)
+keyset never does, and the queue pages backwards with the same code.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+
+
+def encode(*parts: Any) -> str:
+    """A cursor of these values (dates and times as ISO 8601)."""
+    values = [p.isoformat() if isinstance(p, dt.datetime | dt.date) else p for p in parts]
+    raw = json.dumps(values, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode(cursor: str) -> list[Any] | None:
+    """The values of a cursor, or None when it is not one of ours (a stale or edited link)."""
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+        return None
+    return values if isinstance(values, list) else None
+
+
+def beyond(field: str, value: Any, pk: int, *, descending: bool, id_field: str = "id") -> Q:
+    """The rows after (value, pk) in the order of `field` then `id_field`."""
+    op = "lt" if descending else "gt"
+    return Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"{id_field}__{op}": pk})
+
+
+def ordered(queryset: QuerySet, field: str, *, descending: bool, id_field: str = "id") -> QuerySet:
+    if descending:
+        return queryset.order_by(F(field).desc(), F(id_field).desc())
+    return queryset.order_by(F(field).asc(), F(id_field).asc())
+
+
+def page(
+    queryset: QuerySet,
+    field: str,
+    *,
+    descending: bool,
+    size: int,
+    start: tuple[Any, int] | None = None,
+    id_field: str = "id",
+) -> tuple[list[Any], bool]:
+    """The `size` rows after `start` (a (value, id) pair; None: from the top) and whether more
+    follow. `queryset` may be a values() query."""
+    if start is not None:
+        queryset = queryset.filter(beyond(field, *start, descending=descending, id_field=id_field))
+    rows = list(ordered(queryset, field, descending=descending, id_field=id_field)[: size + 1])
+    return rows[:size], len(rows) > size
