@@ -1,23 +1,6 @@
-"""App config for the API: webhooks hear the workflow's signals; writes move the data version."""
+"""App config for the API: webhooks hear the workflow's signals; writes move the data versions."""
 
 from django.apps import AppConfig
-
-# Rows whose change may change an API response (see api.conditional); tokens and users also
-# because the polled 304 trusts what a process read of them only while the version holds.
-VERSIONED_MODELS = (
-    "api.ApiToken",
-    "claims.Article",
-    "claims.Claim",
-    "claims.RatingScale",
-    "claims.Rating",
-    "claims.VerdictVersion",
-    "sources.Source",
-    "sources.Evidence",
-    "sources.Capture",
-    "factcheck.AuditEvent",
-    "auth.User",
-)
-
 
 class ApiConfig(AppConfig):
     name = "api"
@@ -28,7 +11,7 @@ class ApiConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from api.conditional import bump_data_version
+        from api.versions import VERSIONED_MODELS, on_m2m_changed, on_row_written
         from api.services import on_claim_state_changed, on_verdict_published
         from claims.models import Rating, VerdictVersion
         from claims.signals import claim_state_changed, verdict_published
@@ -39,13 +22,13 @@ class ApiConfig(AppConfig):
         for label in VERSIONED_MODELS:
             model = apps.get_model(label)
             uid = f"api-version-{label}"
-            post_save.connect(bump_data_version, sender=model, dispatch_uid=f"{uid}-save")
-            post_delete.connect(bump_data_version, sender=model, dispatch_uid=f"{uid}-delete")
+            post_save.connect(on_row_written, sender=model, dispatch_uid=f"{uid}-save")
+            post_delete.connect(on_row_written, sender=model, dispatch_uid=f"{uid}-delete")
         for through in (
             get_user_model().groups.through,
             Rating.evidence.through,
             VerdictVersion.evidence.through,
         ):
             m2m_changed.connect(
-                bump_data_version, sender=through, dispatch_uid=f"api-version-m2m-{through}"
+                on_m2m_changed, sender=through, dispatch_uid=f"api-version-m2m-{through}"
             )

@@ -40,8 +40,8 @@ def audit_record_many(
     """One event per object, written in one INSERT (a batch of captures queued together).
 
     ``after(obj)`` gives each event's details. Like audit_record, call it inside the write's own
-    transaction. A bulk insert sends no post_save per row, so the last event is announced once:
-    receivers of AuditEvent's post_save learn that events were written.
+    transaction. A bulk insert sends no post_save per row, so the last event is announced once,
+    with all of them as ``events``: receivers of AuditEvent's post_save learn what was written.
     """
     events = [
         _event(action, obj, actor, system_actor, None, None, after(obj) if after else None, "")
@@ -49,7 +49,9 @@ def audit_record_many(
     ]
     if events:
         AuditEvent.objects.bulk_create(events)
-        post_save.send(sender=AuditEvent, instance=events[-1], created=True, raw=False)
+        post_save.send(
+            sender=AuditEvent, instance=events[-1], created=True, raw=False, events=events
+        )
     return events
 
 
