@@ -2,6 +2,7 @@
 
 from django.apps import AppConfig
 
+
 class ApiConfig(AppConfig):
     name = "api"
     verbose_name = "API"
@@ -11,8 +12,8 @@ class ApiConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from api.versions import VERSIONED_MODELS, on_m2m_changed, on_row_written
         from api.services import on_claim_state_changed, on_verdict_published
+        from api.versions import VERSIONED_MODELS, on_m2m_changed, on_row_written
         from claims.models import Rating, VerdictVersion
         from claims.signals import claim_state_changed, verdict_published
 

@@ -72,7 +72,8 @@ def _hit(key: str, limit: int, window: int, request: Any) -> tuple[bool, float]:
     window_ms = window * 1000
     backend = caches[DEFAULT_CACHE_ALIAS]
     if isinstance(backend, RedisCache):
-        keys = [backend.make_key(key), *(backend.make_key(versions.KEYS[s]) for s in versions.SCOPES)]
+        scoped = (backend.make_key(versions.KEYS[scope]) for scope in versions.SCOPES)
+        keys = [backend.make_key(key), *scoped]
         member = f"{_MEMBER_TAG}:{next(_members)}"
         accepted, wait_ms, *read = _script()(
             keys=keys,

@@ -14,7 +14,7 @@ from sources.services import capture_perform, source_link
 from tests.sources.httpserver import HTTPTestServer, Reply
 
 STATUS = "/api/v1/claims/{}/status/"
-PAGE = b"<html><body><p>Freight volumes at the inland port rose by a fifth last spring.</p></body></html>"
+PAGE = b"<html><body><p>Freight volumes at the inland port rose by a fifth last spring.</p>"
 
 
 class Polls:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from api.versions import bump_all
 from api.models import WebhookDelivery, WebhookSubscription
+from api.versions import bump_all
 from claims.models import (
     Article,
     Claim,
