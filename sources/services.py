@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from factcheck import jobs
 from factcheck.audit import audit_record, audit_record_many
 from factcheck.errors import DomainError
 from factcheck.roles import is_editor, is_fact_checker
@@ -612,21 +613,23 @@ def _store(name: str, fileobj: IO[bytes]) -> str:
 
 def _claim(capture_id: int) -> bool:
     """Take a queued capture for this worker; False if another worker has it or it is done."""
-    return bool(
-        Capture.objects.filter(pk=capture_id, state=CaptureState.QUEUED).update(
-            state=CaptureState.FETCHING,
-            attempts=F("attempts") + 1,
-            started_at=Now(),
-            next_attempt_at=None,
-        )
+    return jobs.claim(
+        Capture.objects,
+        capture_id,
+        ready={"state": CaptureState.QUEUED},
+        taken={"state": CaptureState.FETCHING, "next_attempt_at": None},
+        started_field="started_at",
     )
 
 
 def _backoff(attempt: int, retry_after: float | None) -> float:
-    delay = min(2.0**attempt, 300.0)
-    if retry_after is not None:
-        delay = max(delay, min(retry_after, float(settings.CAPTURE_MAX_RETRY_AFTER)))
-    return delay
+    return jobs.backoff(
+        attempt,
+        base=2.0,
+        cap=300.0,
+        retry_after=retry_after,
+        retry_after_cap=float(settings.CAPTURE_MAX_RETRY_AFTER),
+    )
 
 
 def _finish(
@@ -757,7 +760,7 @@ def _transient(capture: Capture, exc: fetcher.TransientFailure) -> CaptureOutcom
     with transaction.atomic():
         scheduled = Capture.objects.filter(pk=capture.pk, state=CaptureState.FETCHING).update(
             state=CaptureState.QUEUED,
-            next_attempt_at=Now() + dt.timedelta(seconds=delay),  # the database's clock
+            next_attempt_at=jobs.after(delay),  # the database's clock
             waits_in_database=in_database,
             failure_reason=reason,
             http_status=status,
@@ -876,7 +879,7 @@ def captures_requeue_stale(*, older_than_seconds: int | None = None) -> list[int
         if older_than_seconds is not None
         else settings.CAPTURE_STALE_AFTER_SECONDS
     )
-    cutoff = Now() - age
+    cutoff = jobs.before(age)
     abandoned = Q(state=CaptureState.FETCHING, started_at__lt=cutoff)
     lost = Q(state=CaptureState.QUEUED, waits_in_database=False) & (
         Q(next_attempt_at__isnull=True, queued_at__lt=cutoff) | Q(next_attempt_at__lt=cutoff)
