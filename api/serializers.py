@@ -594,7 +594,8 @@ class SubscriptionItem(serializers.Serializer):
 
 class SubscriptionCreated(SubscriptionItem):
     secret = serializers.CharField(
-        help_text="Signs every delivery (webhook-signature, Standard Webhooks); shown only in this response."
+        help_text="Signs every delivery (webhook-signature, Standard Webhooks); shown only in "
+        "this response."
     )
 
 
