@@ -34,6 +34,7 @@ from claims.selectors import claims_visible_to
 from factcheck import jobs
 from factcheck.audit import audit_record
 from factcheck.errors import DomainError
+from factcheck.roles import is_staff_admin
 from sources import fetcher
 from sources.normalise import InvalidURL, split_url
 
@@ -144,8 +145,8 @@ def webhook_subscribe(
 
 @transaction.atomic
 def webhook_unsubscribe(*, actor: Any, subscription: WebhookSubscription) -> None:
-    """Delete a subscription and its delivery log."""
-    if subscription.owner_id != actor.pk:
+    """Delete a subscription and its delivery log (its owner, or a staff admin)."""
+    if subscription.owner_id != actor.pk and not is_staff_admin(actor):
         raise DomainError("This subscription belongs to someone else.", code="forbidden")
     audit_record(
         action="webhook.unsubscribed",
@@ -154,6 +155,27 @@ def webhook_unsubscribe(*, actor: Any, subscription: WebhookSubscription) -> Non
         before={"url": subscription.url, "events": subscription.events},
     )
     subscription.delete()
+
+
+@transaction.atomic
+def webhook_set_active(
+    *, actor: Any, subscription: WebhookSubscription, active: bool
+) -> WebhookSubscription:
+    """Pause or resume a subscription (a staff admin's edit): paused ones are sent nothing."""
+    if subscription.owner_id != actor.pk and not is_staff_admin(actor):
+        raise DomainError("This subscription belongs to someone else.", code="forbidden")
+    locked = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
+    if locked.active != active:
+        WebhookSubscription.objects.filter(pk=locked.pk).update(active=active)
+        audit_record(
+            action="webhook.updated",
+            obj=locked,
+            actor=actor,
+            before={"active": locked.active},
+            after={"active": active},
+        )
+        locked.active = active
+    return locked
 
 
 # Deliveries ------------------------------------------------------------------------------------

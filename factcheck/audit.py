@@ -8,6 +8,7 @@ from typing import Any
 from django.db import models
 from django.db.models.signals import post_save
 
+from factcheck.audit_actions import ACTIONS
 from factcheck.models import AuditEvent
 from factcheck.request_id import current_request_id
 
@@ -65,6 +66,8 @@ def _event(
     after: dict[str, Any] | None,
     note: str,
 ) -> AuditEvent:
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}: list it in factcheck/audit_actions.py")
     if claim is None and obj._meta.label == "claims.Claim":
         claim = obj
     person = getattr(actor, "is_authenticated", False)
