@@ -172,4 +172,4 @@ def body_etag(request: Any, response: HttpResponse) -> HttpResponse:
         response.render()
     set_response_etag(response)
     answer = get_conditional_response(request, etag=response["ETag"], response=response)
-    return _private(answer)
+    return _private(answer if answer is not None else response)

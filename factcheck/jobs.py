@@ -13,13 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Manager, QuerySet
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Now
 
 
 def claim(
-    jobs: QuerySet[Any],
+    jobs: QuerySet[Any] | Manager[Any],
     pk: Any,
     *,
     ready: dict[str, Any],
