@@ -8,7 +8,6 @@ from django.urls import reverse
 from api.models import WebhookSubscription
 from claims.models import RatingScale
 from factcheck.models import AuditEvent
-from tests.claims.conftest import staff_admin  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +48,7 @@ def test_a_new_scale_entry_from_the_admin_is_audited(client, editor):
     assert event.actor_name == editor.username and event.after["label"] == "Needs context"
 
 
-def test_a_scale_entry_cannot_be_deleted_from_the_admin(client, staff_admin):  # noqa: F811
+def test_a_scale_entry_cannot_be_deleted_from_the_admin(client, staff_admin):
     entry = RatingScale.objects.get(slug="unproven")
     client.force_login(staff_admin)
     response = client.post(
@@ -61,7 +60,7 @@ def test_a_scale_entry_cannot_be_deleted_from_the_admin(client, staff_admin):  #
 
 def test_pausing_and_removing_a_subscription_in_the_admin_is_audited(
     client,
-    staff_admin,  # noqa: F811
+    staff_admin,
     make_user,
 ):
     subscription = WebhookSubscription.objects.create(

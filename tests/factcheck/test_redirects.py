@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from claims.models import Claim
 from sources.models import Capture
 from sources.services import source_link
-from tests.conftest import PASSWORD
+from tests.support.fixtures import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

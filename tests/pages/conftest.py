@@ -1,4 +1,4 @@
-"""Fixtures for the page tests: the workflow factories, and a logged-in test client per role."""
+"""Fixtures for the page tests: a logged-in test client per user (the factories are shared)."""
 
 from __future__ import annotations
 
