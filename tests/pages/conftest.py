@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.claims.conftest import (  # noqa: F401  (fixtures, used by name)
     claim_in,
     evidence_for,
     fast_password_hashing,
