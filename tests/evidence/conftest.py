@@ -114,7 +114,7 @@ def recapture(fact_checker, server) -> Callable[..., Capture]:
 def publish(make_user, scale):
     """publish(claim, evidence=[...]) -> the claim published with a verdict resting on them.
 
-    Set up directly (as tests/claims/conftest.py's claim_in does), so that the tests here
+    Set up directly (as tests/support/fixtures.py's claim_in does), so that the tests here
     exercise matching and re-checks, not the editorial workflow.
     """
     from factcheck.roles import EDITOR

@@ -5,13 +5,6 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-    claim_in,
-    evidence_for,
-    fast_password_hashing,
-    outsider,
-    scale,
-)
-
 
 @pytest.fixture
 def client_for():
