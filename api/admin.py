@@ -73,6 +73,16 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: Any) -> bool:
         return False  # consumers subscribe through the API
 
+    def save_model(self, request: Any, obj: WebhookSubscription, form: Any, change: bool) -> None:
+        services.webhook_set_active(actor=request.user, subscription=obj, active=obj.active)
+
+    def delete_model(self, request: Any, obj: WebhookSubscription) -> None:
+        services.webhook_unsubscribe(actor=request.user, subscription=obj)
+
+    def delete_queryset(self, request: Any, queryset: Any) -> None:
+        for subscription in queryset:
+            services.webhook_unsubscribe(actor=request.user, subscription=subscription)
+
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(admin.ModelAdmin):

@@ -7,11 +7,14 @@ import hashlib
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.contrib.auth.models import Group
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import HTTP_HEADER_ENCODING, authentication, exceptions
 
 from api.models import ApiToken
+from factcheck.roles import ROLES
 
 KEYWORD = "Bearer"
 # last_used is written at most this often per token, so polling costs no write per request.
@@ -45,10 +48,19 @@ def bearer_token(request: Any) -> str | None:
         raise exceptions.AuthenticationFailed("The token contains invalid characters.") from None
 
 
+def _owner_is_desk() -> ExpressionWrapper:
+    """factcheck.roles.is_fact_checker of the token's owner, in the token's own query."""
+    groups = Group.objects.filter(user=OuterRef("owner"), name__in=ROLES)
+    return ExpressionWrapper(
+        Q(owner__is_superuser=True) | Exists(groups), output_field=BooleanField()
+    )
+
+
 def active_token(key_hash: str) -> ApiToken | None:
     """The token with its owner, or None when it is unknown, revoked or its owner inactive."""
     token = (
         ApiToken.objects.select_related("owner")
+        .annotate(owner_desk=_owner_is_desk())
         .filter(key_hash=key_hash, revoked_at__isnull=True)
         .first()
     )
@@ -77,6 +89,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if token is None:
             raise exceptions.AuthenticationFailed("Unknown or revoked token.")
         token.last_used = note_use(token.pk, token.last_used)
+        token.owner.desk_member = token.owner_desk  # read with the token: no roles query later
         return token.owner, token
 
     def authenticate_header(self, request: Any) -> str:
@@ -85,7 +98,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
 
 # Tokens this process has read, for the polled 304 (api.polling), which should cost no query.
 # An entry holds the data version it was read at and is trusted only while that version is
-# current: revoking a token or any write to a user replaces it (api.apps.VERSIONED_MODELS).
+# current: revoking a token or any write to a user replaces it (api.versions.VERSIONED_MODELS).
 KNOWN_TOKENS_MAX = 10_000
 
 
@@ -95,6 +108,7 @@ class KnownToken:
     owner_id: int
     last_used: dt.datetime | None
     version: str
+    desk: bool  # the owner is of the desk (sees every claim: the desk's data version)
 
 
 _known_tokens: dict[str, KnownToken] = {}
@@ -115,7 +129,7 @@ def read_token(key_hash: str, version: str) -> KnownToken | None:
         return None
     if len(_known_tokens) >= KNOWN_TOKENS_MAX:
         _known_tokens.clear()
-    known = KnownToken(token.pk, token.owner_id, token.last_used, version)
+    known = KnownToken(token.pk, token.owner_id, token.last_used, version, token.owner_desk)
     _known_tokens[key_hash] = known
     return known
 

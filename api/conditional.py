@@ -2,16 +2,17 @@
 
 Two kinds:
 
-* The data version: a token in the shared cache, replaced whenever a row the API shows is
-  written (post_save/post_delete/m2m_changed of those models, and every audit event, which each
-  service writes in its transaction, also for `.update()` writes). It is replaced at once and
-  again on commit, so a reader that raced the transaction cannot keep an old page under the new
-  token. A response's ETag is an HMAC of (token, URL, caller, the settings the body shows)
-  under SECRET_KEY, so ETags cannot be forged for other URLs or callers, and the 304 path reads
-  one cache key and no database row (api.polling answers it in a middleware, before the view).
-  Polled endpoints (claims list, claim status, ClaimReview) use it.
-* A hash of the body, for the rest: computed after rendering, so always exact, saving bandwidth
-  but not work.
+* The data version of the caller's scope (api.versions: the desk sees every claim, anyone else
+  published ones only). A response's ETag is an HMAC of (that version, URL, caller, the settings
+  the body shows) under SECRET_KEY, so ETags cannot be forged for other URLs or callers, and the
+  304 path reads one cache key and no database row (api.polling answers it in a middleware,
+  before the view). Polled endpoints (claims list, claim status, ClaimReview) use it.
+* A hash of the body, for the rest (Django's set_response_etag): computed after rendering, so
+  always exact, saving bandwidth but not work.
+
+The headers are parsed and answered by Django's own helpers (django.utils.cache
+get_conditional_response, django.utils.http parse_etags), so If-None-Match, `*`, weak tags and
+If-Modified-Since follow RFC 9110 as Django implements it.
 
 Last-Modified is the time of the last write. It has one-second resolution, so it is sent only
 once that second is over: a later write then always lands in a later second (If-None-Match wins
@@ -24,50 +25,22 @@ import functools
 import hashlib
 import hmac
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
-from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
+from django.utils.http import http_date, parse_etags, quote_etag
 
-VERSION_KEY = "api:data-version"
+from api import versions
+from factcheck.roles import is_fact_checker
+
 # Rendered bodies of version-validated responses, keyed by their ETag: a new data version means
 # new ETags, so a cached body is never served after a change. The TTL only bounds memory.
 BODY_TTL = 300
-
-
-def bump_data_version(**kwargs: Any) -> None:
-    """Signal receiver: the data changed; replace the token now and again on commit."""
-    _write_version()
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(_write_version, robust=True)
-
-
-def _write_version() -> tuple[str, float]:
-    value = (uuid.uuid4().hex, time.time())
-    cache.set(VERSION_KEY, value, timeout=None)
-    return value
-
-
-def data_version(request: Any = None) -> tuple[str, float]:
-    """(token, time of the last write); made on first use (e.g. after a cache flush).
-
-    Read once per request: the throttle reads it in its own round trip to Redis and leaves it
-    on the request, as this does when it reads it itself.
-    """
-    value = getattr(request, "_api_data_version", None)
-    if value is None:
-        value = cache.get(VERSION_KEY)
-        if value is None:
-            value = _write_version()
-        if request is not None:
-            request._api_data_version = value
-    return value
 
 
 def caller_scope(request: Any) -> str:
@@ -75,6 +48,16 @@ def caller_scope(request: Any) -> str:
     if user is not None and user.is_authenticated:
         return f"u{user.pk}"
     return "anon"
+
+
+def version_scope(user: Any) -> str:
+    """Whose data version validates this caller's responses: the desk's or the public one.
+
+    A token's owner arrives with `desk_member` read in the token's query (api.authentication)."""
+    desk = getattr(user, "desk_member", None)
+    if desk is None:
+        desk = is_fact_checker(user)
+    return versions.DESK if desk else versions.PUBLIC
 
 
 def _shown_settings() -> str:
@@ -107,34 +90,31 @@ def _code_digest() -> str:
     return digest.hexdigest()[:16]
 
 
-def _strip(tag: str) -> str:
-    tag = tag.strip()
-    if tag.startswith("W/"):
-        tag = tag[2:]
-    return tag.strip('"')
-
-
-def _matches(request: Any, etag: str) -> bool | None:
-    """True/False for If-None-Match, None when the header is absent."""
+def _names(request: Any, etag: str) -> bool:
+    """If-None-Match names this ETag itself (weakly: W/ is ignored), not `*`."""
     header = request.META.get("HTTP_IF_NONE_MATCH")
     if not header:
-        return None
-    if header.strip() == "*":
-        return True
-    return any(_strip(part) == etag for part in header.split(","))
+        return False
+    quoted = quote_etag(etag)
+    return any(tag.removeprefix("W/") == quoted for tag in parse_etags(header) if tag != "*")
 
 
 @dataclass
 class VersionValidator:
-    """The ETag and Last-Modified of one URL for one caller at the current data version."""
+    """The ETag and Last-Modified of one URL for one caller at its scope's data version."""
 
     etag: str
     last_write: float
 
     @classmethod
-    def for_request(cls, request: Any, scope: str | None = None) -> VersionValidator:
-        """`scope` is caller_scope(request), for callers that know it without request.user."""
-        token, written = data_version(request)
+    def for_request(
+        cls, request: Any, scope: str | None = None, version: str | None = None
+    ) -> VersionValidator:
+        """`scope` is caller_scope(request) and `version` the data version's scope, for callers
+        that know them without request.user (api.polling)."""
+        if version is None:
+            version = version_scope(getattr(request, "user", None))
+        token, written = versions.read(request, version)
         where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         message = f"{token}|{where}|{scope or caller_scope(request)}|{_shown_settings()}".encode()
         digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
@@ -154,16 +134,13 @@ class VersionValidator:
         kind (anyone can send them) and are answered by not_modified() once the view knows the
         caller may see the object, or a 304 for a hidden claim would tell that it exists.
         """
-        header = request.META.get("HTTP_IF_NONE_MATCH")
-        return bool(header) and any(_strip(part) == self.etag for part in header.split(","))
+        return _names(request, self.etag)
 
     def not_modified(self, request: Any) -> bool:
-        match = _matches(request, self.etag)
-        if match is not None:
-            return match
-        since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
-        modified = self.last_modified
-        return since is not None and modified is not None and modified <= since
+        answer = get_conditional_response(
+            request, etag=quote_etag(self.etag), last_modified=self.last_modified
+        )
+        return isinstance(answer, HttpResponseNotModified)
 
     def cached_body(self) -> bytes | None:
         return cache.get(f"api:body:{self.etag}")
@@ -178,9 +155,13 @@ class VersionValidator:
         response["ETag"] = quote_etag(self.etag)
         if self.last_modified is not None:
             response["Last-Modified"] = http_date(self.last_modified)
-        response["Cache-Control"] = "private, no-cache"
-        response["Vary"] = "Authorization, Cookie"
-        return response
+        return _private(response)
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-cache"
+    patch_vary_headers(response, ("Authorization", "Cookie"))
+    return response
 
 
 def body_etag(request: Any, response: HttpResponse) -> HttpResponse:
@@ -189,10 +170,6 @@ def body_etag(request: Any, response: HttpResponse) -> HttpResponse:
         return response
     if hasattr(response, "render") and not getattr(response, "is_rendered", True):
         response.render()
-    etag = hashlib.sha256(response.content).hexdigest()[:32]
-    if _matches(request, etag):
-        response = HttpResponseNotModified()
-    response["ETag"] = quote_etag(etag)
-    response["Cache-Control"] = "private, no-cache"
-    response["Vary"] = "Authorization, Cookie"
-    return response
+    set_response_etag(response)
+    answer = get_conditional_response(request, etag=response["ETag"], response=response)
+    return _private(answer if answer is not None else response)

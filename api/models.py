@@ -74,7 +74,7 @@ class WebhookDelivery(models.Model):
     subscription = models.ForeignKey(
         WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
     )
-    # Sent as X-Desk-Delivery: receivers use it to ignore a delivery they already handled.
+    # Sent (and signed) as webhook-id: receivers use it to ignore a delivery they already handled.
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     event = models.CharField(max_length=32, choices=WebhookEvent.choices)
     payload = models.JSONField()

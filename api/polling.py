@@ -7,17 +7,19 @@ itself. So PolledNotModifiedMiddleware, placed after the security and response-h
 middleware, tries a GET with If-None-Match to a PolledView first, under the full path's rules:
 
 * who is calling: no credentials (and no session cookie) is anonymous; `Bearer <token>` is the
-  token's owner, read from this process's memory while the data version it was read at is
-  current (api.authentication.read_token), else from the database. Anything else (a session,
+  token's owner (and whether the owner is of the desk), read from this process's memory while
+  the public data version it was read at is current (api.authentication.read_token), else from
+  the database. Anything else (a session,
   another scheme, a malformed, unknown or revoked token) is left to DRF, which answers as
   always (a 401 for a bad token).
 * the budget: the request is counted in the caller's throttle window, in the same round trip
-  that reads the data version (api.throttling); over budget, DRF answers the 429 from that
+  that reads the data versions (api.throttling); over budget, DRF answers the 429 from that
   count without counting again.
 * the answer: a 304 only for an exact ETag match (api.conditional.VersionValidator
   .etag_matches), which proves the caller was shown this URL at this data version, with the
-  headers of DRF's 304. Anything else goes on to the view, with the count and the data version
-  left on the request so neither is read twice.
+  headers of DRF's 304, against the data version of the caller's scope (the desk's for a
+  desk member's token, the public one otherwise: api.versions). Anything else goes on to the
+  view, with the count and the data versions left on the request so neither is read twice.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ from rest_framework import exceptions
 from rest_framework.views import APIView
 
 from api import authentication as auth
-from api.conditional import VersionValidator, data_version
+from api import versions
+from api.conditional import VersionValidator
 from api.throttling import anonymous_ident, count_request, token_ident
 
 
@@ -64,10 +67,10 @@ def not_modified_early(request: Any) -> HttpResponse | None:
     if view is None:
         return None
     request.get_host()  # an unknown host is the usual 400, before anything is counted
-    scope = _counted_caller(request)
-    if scope is None:
+    caller = _counted_caller(request)
+    if caller is None:
         return None
-    validator = VersionValidator.for_request(request, scope)
+    validator = VersionValidator.for_request(request, *caller)
     if not validator.etag_matches(request):
         return None
     response = validator.not_modified_response()
@@ -100,8 +103,9 @@ def _allowed_methods(view: type[APIView]) -> str:
     )
 
 
-def _counted_caller(request: Any) -> str | None:
-    """Count the request; the caller's ETag scope, or None to leave the request to DRF."""
+def _counted_caller(request: Any) -> tuple[str, str] | None:
+    """Count the request; the caller's ETag scope and data version scope, or None to leave the
+    request to DRF."""
     try:
         raw = auth.bearer_token(request)
     except exceptions.AuthenticationFailed:
@@ -112,19 +116,21 @@ def _counted_caller(request: Any) -> str | None:
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
             return None  # a browser's session: DRF reads it
         allowed, _ = count_request(request, *anonymous_ident(request))
-        return "anon" if allowed else None
+        return ("anon", versions.PUBLIC) if allowed else None
 
     key_hash = auth.token_hash(raw)
     known = auth.known_token(key_hash)
     if known is None:  # first sight in this process: the version is read before the row
-        known = auth.read_token(key_hash, data_version(request)[0])
+        known = auth.read_token(key_hash, versions.read(request, versions.PUBLIC)[0])
         if known is None:
             return None
     allowed, _ = count_request(request, *token_ident(known.token_id))
-    version = data_version(request)[0]  # as the count's round trip read it
+    version = versions.read(request, versions.PUBLIC)[0]  # as the count's round trip read it
     if known.version != version:
         known = auth.read_token(key_hash, version)
         if known is None:
             return None
     auth.note_known_use(key_hash, known)
-    return f"u{known.owner_id}" if allowed else None
+    if not allowed:
+        return None
+    return f"u{known.owner_id}", versions.DESK if known.desk else versions.PUBLIC

@@ -593,7 +593,8 @@ class SubscriptionItem(serializers.Serializer):
 
 class SubscriptionCreated(SubscriptionItem):
     secret = serializers.CharField(
-        help_text="Signs every delivery (X-Desk-Signature); shown only in this response."
+        help_text="Signs every delivery (webhook-signature, Standard Webhooks); shown only in "
+        "this response."
     )
 
 
@@ -614,7 +615,7 @@ class SubscriptionPage(serializers.Serializer):
 
 class DeliveryItem(serializers.Serializer):
     id = serializers.IntegerField()
-    uuid = serializers.UUIDField(help_text="Sent as X-Desk-Delivery; the same on every retry.")
+    uuid = serializers.UUIDField(help_text="Sent as webhook-id; the same on every retry.")
     event = serializers.ChoiceField(choices=WebhookEvent.choices)
     state = serializers.ChoiceField(choices=DeliveryState.choices)
     attempts = serializers.IntegerField()

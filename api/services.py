@@ -6,7 +6,6 @@ log and are not audited). Refusals are factcheck.errors.DomainError.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import secrets
 import time
@@ -17,7 +16,7 @@ import orjson
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from api import webhooks
@@ -32,8 +31,10 @@ from api.models import (
 from api.representations import claim_status_of, verdict_public
 from claims.models import Claim, VerdictVersion
 from claims.selectors import claims_visible_to
+from factcheck import jobs
 from factcheck.audit import audit_record
 from factcheck.errors import DomainError
+from factcheck.roles import is_staff_admin
 from sources import fetcher
 from sources.normalise import InvalidURL, split_url
 
@@ -144,8 +145,8 @@ def webhook_subscribe(
 
 @transaction.atomic
 def webhook_unsubscribe(*, actor: Any, subscription: WebhookSubscription) -> None:
-    """Delete a subscription and its delivery log."""
-    if subscription.owner_id != actor.pk:
+    """Delete a subscription and its delivery log (its owner, or a staff admin)."""
+    if subscription.owner_id != actor.pk and not is_staff_admin(actor):
         raise DomainError("This subscription belongs to someone else.", code="forbidden")
     audit_record(
         action="webhook.unsubscribed",
@@ -154,6 +155,27 @@ def webhook_unsubscribe(*, actor: Any, subscription: WebhookSubscription) -> Non
         before={"url": subscription.url, "events": subscription.events},
     )
     subscription.delete()
+
+
+@transaction.atomic
+def webhook_set_active(
+    *, actor: Any, subscription: WebhookSubscription, active: bool
+) -> WebhookSubscription:
+    """Pause or resume a subscription (a staff admin's edit): paused ones are sent nothing."""
+    if subscription.owner_id != actor.pk and not is_staff_admin(actor):
+        raise DomainError("This subscription belongs to someone else.", code="forbidden")
+    locked = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
+    if locked.active != active:
+        WebhookSubscription.objects.filter(pk=locked.pk).update(active=active)
+        audit_record(
+            action="webhook.updated",
+            obj=locked,
+            actor=actor,
+            before={"active": locked.active},
+            after={"active": active},
+        )
+        locked.active = active
+    return locked
 
 
 # Deliveries ------------------------------------------------------------------------------------
@@ -253,13 +275,12 @@ def webhook_policy() -> fetcher.FetchPolicy:
 
 def _take(delivery_id: int) -> bool:
     """Take a pending delivery for this worker (a conditional UPDATE: one taker only)."""
-    return bool(
-        WebhookDelivery.objects.filter(pk=delivery_id, state=DeliveryState.PENDING).update(
-            state=DeliveryState.SENDING,
-            attempts=F("attempts") + 1,
-            last_attempt_at=timezone.now(),
-            next_attempt_at=None,
-        )
+    return jobs.claim(
+        WebhookDelivery.objects,
+        delivery_id,
+        ready={"state": DeliveryState.PENDING},
+        taken={"state": DeliveryState.SENDING, "next_attempt_at": None},
+        started_field="last_attempt_at",
     )
 
 
@@ -331,7 +352,6 @@ def _record(
     retry_after: float | None = None,
     started: float | None = None,
 ) -> AttemptOutcome:
-    now = timezone.now()
     duration = int((time.monotonic() - started) * 1000) if started is not None else None
     retry_in = None
     if delivered:
@@ -345,7 +365,7 @@ def _record(
         retry_in = webhooks.backoff_seconds(delivery.attempts, retry_after)
     entry = {
         "attempt": delivery.attempts,
-        "at": now.isoformat(),
+        "at": delivery.last_attempt_at.isoformat() if delivery.last_attempt_at else None,
         "status": status,
         "error": error,
         "duration_ms": duration,
@@ -357,24 +377,25 @@ def _record(
         response_body=body,
         error=error,
         duration_ms=duration,
-        delivered_at=now if delivered else None,
-        next_attempt_at=now + dt.timedelta(seconds=retry_in) if retry_in else None,
+        delivered_at=Now() if delivered else None,
+        next_attempt_at=jobs.after(retry_in) if retry_in else None,
         log=[*delivery.log, entry],
     )
     return AttemptOutcome(state, retry_in=retry_in, detail=error)
 
 
 def deliveries_requeue_stale(*, grace_seconds: int = 120) -> list[int]:
-    """Deliveries a lost broker message or a dead worker left behind: queue them again."""
-    now = timezone.now()
-    cutoff = now - dt.timedelta(seconds=grace_seconds + settings.WEBHOOK_TIMEOUT)
+    """Deliveries a lost broker message or a dead worker left behind: queue them again.
+
+    Measured with the database's clock (factcheck.jobs), as the capture sweep is."""
+    cutoff = jobs.before(grace_seconds + settings.WEBHOOK_TIMEOUT)
     with transaction.atomic():
         WebhookDelivery.objects.filter(
             state=DeliveryState.SENDING, last_attempt_at__lt=cutoff
         ).update(state=DeliveryState.PENDING)
         due = list(
             WebhookDelivery.objects.filter(state=DeliveryState.PENDING)
-            .filter(next_attempt_at__lt=now - dt.timedelta(seconds=grace_seconds))
+            .filter(next_attempt_at__lt=jobs.before(grace_seconds))
             .values_list("pk", flat=True)
         ) + list(
             WebhookDelivery.objects.filter(

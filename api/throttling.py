@@ -4,7 +4,9 @@ A sliding window: each caller's accepted requests of the last window are kept (a
 set of their times), so no span of one window ever holds more than the rate, even across what
 would be a fixed window's edge (where a fixed window lets twice the rate through). One Lua
 script drops the entries that left the window, counts, adds this request if it fits and reads
-the API's data version, in one round trip, so throttling stays cheap on the polled endpoints.
+the API's data versions (api.versions), in one round trip, so throttling stays cheap on the polled
+endpoints. The script runs through redis-py's Script (EVALSHA, loading it again when Redis lost
+it) on django-redis's client.
 A refused request is not added: a caller who keeps knocking is let in again as the window
 slides. Memory is at most the rate's count of entries per caller. Rates come from settings at
 call time.
@@ -21,14 +23,16 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django_redis import get_redis_connection
+from django_redis.cache import RedisCache
 from rest_framework.throttling import BaseThrottle
 
-from api.conditional import VERSION_KEY
+from api import versions
 
 PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 
-# KEYS: the caller's window, the data version. ARGV: limit, window (ms), now (ms), member.
-# Returns {1 if accepted else 0, ms until a request would fit (0 when accepted), version}.
+# KEYS: the caller's window, the data versions. ARGV: limit, window (ms), now (ms), member.
+# Returns {1 if accepted else 0, ms until a request would fit (0 when accepted), versions...}.
 SLIDE_AND_READ_VERSION = """
 local window = tonumber(ARGV[2])
 local now = tonumber(ARGV[3])
@@ -43,7 +47,7 @@ else
   local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
   wait = math.max(1, math.ceil(tonumber(oldest[2]) + window - now))
 end
-return {accepted, wait, redis.call('GET', KEYS[2])}
+return {accepted, wait, unpack(redis.call('MGET', unpack(KEYS, 2)))}
 """
 
 # Members of a window must be unique across web processes and machines: a random tag per
@@ -61,21 +65,29 @@ def parse_rate(rate: str) -> tuple[int, int]:
 def _hit(key: str, limit: int, window: int, request: Any) -> tuple[bool, float]:
     """Count one request in the sliding window keyed `key`: (accepted, seconds to wait).
 
-    With Redis, the same round trip also reads the API's data version (api.conditional) and
-    leaves it on the request, so a polled endpoint's 304 costs one round trip in all.
+    With Redis, the same round trip also reads the API's data versions (api.versions) and
+    leaves them on the request, so a polled endpoint's 304 costs one round trip in all.
     """
     now_ms = time.time() * 1000
     window_ms = window * 1000
     backend = caches[DEFAULT_CACHE_ALIAS]
-    client: Any = getattr(backend, "_cache", None)
-    if hasattr(client, "run_script"):  # api.cache.RedisCache
-        keys = [backend.make_key(key), backend.make_key(VERSION_KEY)]
+    if isinstance(backend, RedisCache):
+        scoped = (backend.make_key(versions.KEYS[scope]) for scope in versions.SCOPES)
+        keys = [backend.make_key(key), *scoped]
         member = f"{_MEMBER_TAG}:{next(_members)}"
-        accepted, wait_ms, *version = client.run_script(
-            SLIDE_AND_READ_VERSION, keys, [limit, window_ms, f"{now_ms:.3f}", member]
+        accepted, wait_ms, *read = _script()(
+            keys=keys,
+            args=[limit, window_ms, f"{now_ms:.3f}", member],
+            client=get_redis_connection(),
         )
-        if version and version[0] is not None:
-            request._api_data_version = client._serializer.loads(version[0])
+        versions.remember(
+            request,
+            {
+                scope: backend.client.decode(value)
+                for scope, value in zip(versions.SCOPES, read, strict=False)
+                if value is not None
+            },
+        )
         return bool(accepted), int(wait_ms) / 1000
     # Process memory (development without Redis): the same window, kept as a list of times.
     with _memory_lock:
@@ -85,6 +97,17 @@ def _hit(key: str, limit: int, window: int, request: Any) -> tuple[bool, float]:
             return True, 0.0
         cache.set(key, times, timeout=window + 1)
         return False, max(0.001, (times[0] + window_ms - now_ms) / 1000)
+
+
+def _script() -> Any:
+    """The registered script on django-redis's client (redis-py keeps its SHA)."""
+    global _registered
+    if _registered is None:
+        _registered = get_redis_connection().register_script(SLIDE_AND_READ_VERSION)
+    return _registered
+
+
+_registered: Any = None
 
 
 def token_ident(token_id: int) -> tuple[str, str]:

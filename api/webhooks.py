@@ -1,33 +1,40 @@
 """Webhook signatures and payloads (pure functions; api.services does the writes).
 
-Each delivery is a JSON POST signed with the subscription's secret:
+Each delivery is a JSON POST signed as Standard Webhooks specifies (the `standardwebhooks`
+package), with the subscription's secret (`whsec_` and base64 of 32 random bytes):
 
-    X-Desk-Timestamp: <unix seconds>
-    X-Desk-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">
+    webhook-id: <the delivery's id, the same on every retry>
+    webhook-timestamp: <unix seconds>
+    webhook-signature: v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">
+    X-Desk-Event: verdict.published | verdict.corrected | claim.state_changed
 
-Receivers recompute the HMAC over the timestamp, a dot and the raw body, compare in constant
-time, and refuse timestamps older than a few minutes (replays). X-Desk-Delivery is the same on
-every retry of one delivery, so receivers can drop duplicates.
+The id is signed with the body, so a receiver that drops a delivery it already handled (by
+webhook-id) cannot be fooled by a replayed body under another id. Receivers verify with any
+Standard Webhooks library, e.g. `standardwebhooks.Webhook(secret).verify(body, headers)`, which
+also refuses timestamps more than five minutes away (replays).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import base64
+import datetime as dt
 import secrets
 from typing import Any
 
 import orjson
 from django.conf import settings
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-SIGNATURE_HEADER = "X-Desk-Signature"
-TIMESTAMP_HEADER = "X-Desk-Timestamp"
+from factcheck.jobs import backoff
+
+ID_HEADER = "webhook-id"
+TIMESTAMP_HEADER = "webhook-timestamp"
+SIGNATURE_HEADER = "webhook-signature"
 EVENT_HEADER = "X-Desk-Event"
-DELIVERY_HEADER = "X-Desk-Delivery"
 
 
 def new_secret() -> str:
-    return secrets.token_hex(32)
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode("ascii")
 
 
 def body_bytes(payload: dict[str, Any]) -> bytes:
@@ -35,14 +42,21 @@ def body_bytes(payload: dict[str, Any]) -> bytes:
     return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
 
 
-def signature(secret: str, timestamp: int | str, body: bytes) -> str:
-    signed = str(timestamp).encode("ascii") + b"." + body
-    return "sha256=" + hmac.new(secret.encode("utf-8"), signed, hashlib.sha256).hexdigest()
+def signature(secret: str, delivery_id: str, timestamp: int, body: bytes) -> str:
+    """`v1,<base64>` over the id, the timestamp and the body. Secrets made before the switch to
+    Standard Webhooks (64 hex digits) are read as the library reads any secret (base64), so
+    receivers holding one verify with the same library call."""
+    when = dt.datetime.fromtimestamp(timestamp, tz=dt.UTC)
+    return Webhook(secret).sign(delivery_id, when, body.decode("utf-8"))
 
 
-def verify(secret: str, timestamp: str, body: bytes, received: str) -> bool:
+def verify(secret: str, headers: dict[str, str], body: bytes) -> bool:
     """What a receiver does (used by the tests and shown in the docs)."""
-    return hmac.compare_digest(signature(secret, timestamp, body), received)
+    try:
+        Webhook(secret).verify(body, headers, json_parse=False)
+    except WebhookVerificationError:
+        return False
+    return True
 
 
 def request_headers(
@@ -51,18 +65,18 @@ def request_headers(
     return [
         ("Content-Type", "application/json"),
         (EVENT_HEADER, event),
-        (DELIVERY_HEADER, delivery_uuid),
+        (ID_HEADER, delivery_uuid),
         (TIMESTAMP_HEADER, str(timestamp)),
-        (SIGNATURE_HEADER, signature(secret, timestamp, body)),
+        (SIGNATURE_HEADER, signature(secret, delivery_uuid, timestamp, body)),
     ]
 
 
 def backoff_seconds(attempt: int, retry_after: float | None = None) -> float:
     """Exponential (base, 2 x base, 4 x base ... capped); a Retry-After may lengthen it."""
-    delay = min(
-        settings.WEBHOOK_RETRY_BASE_SECONDS * 2 ** max(0, attempt - 1),
-        settings.WEBHOOK_RETRY_MAX_SECONDS,
+    return backoff(
+        attempt,
+        base=settings.WEBHOOK_RETRY_BASE_SECONDS,
+        cap=settings.WEBHOOK_RETRY_MAX_SECONDS,
+        retry_after=retry_after,
+        retry_after_cap=settings.WEBHOOK_RETRY_MAX_SECONDS,
     )
-    if retry_after is not None:
-        delay = max(delay, min(retry_after, settings.WEBHOOK_RETRY_MAX_SECONDS))
-    return float(delay)

@@ -1,8 +1,11 @@
 """Admin for articles, claims, the rating scale, ratings and verdicts: lists an editor would use.
 
-Only the rating scale is edited here; everything else changes through the workflow services
-(role, version and audit checks), so the admin finds and shows it.
+Only the rating scale is edited here (through claims.services.scale, audited); everything else
+changes through the workflow services (role, version and audit checks), so the admin finds and
+shows it.
 """
+
+from typing import Any
 
 from django.contrib import admin
 
@@ -17,6 +20,7 @@ from claims.models import (
     RatingScale,
     VerdictVersion,
 )
+from claims.services.scale import rating_scale_save
 from factcheck.admin import ReadOnly, ReadOnlyAdmin
 
 
@@ -90,9 +94,17 @@ class ClaimAdmin(ReadOnlyAdmin):
 
 @admin.register(RatingScale)
 class RatingScaleAdmin(admin.ModelAdmin):
+    """Adds and changes go through claims.services.scale (audited); entries are never deleted."""
+
     list_display = ["label", "slug", "rating_value", "colour", "order", "graded", "active"]
     list_editable = ["order", "graded", "active"]
     search_fields = ["label", "meaning"]
+
+    def save_model(self, request: Any, obj: RatingScale, form: Any, change: bool) -> None:
+        rating_scale_save(actor=request.user, entry=obj)
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False  # ratings and verdicts point at entries: make one inactive instead
 
 
 @admin.register(Rating)

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import models
 from django.db.models.signals import post_save
 
+from factcheck.audit_actions import ACTIONS
 from factcheck.models import AuditEvent
 from factcheck.request_id import current_request_id
 
@@ -40,8 +41,8 @@ def audit_record_many(
     """One event per object, written in one INSERT (a batch of captures queued together).
 
     ``after(obj)`` gives each event's details. Like audit_record, call it inside the write's own
-    transaction. A bulk insert sends no post_save per row, so the last event is announced once:
-    receivers of AuditEvent's post_save learn that events were written.
+    transaction. A bulk insert sends no post_save per row, so the last event is announced once,
+    with all of them as ``events``: receivers of AuditEvent's post_save learn what was written.
     """
     events = [
         _event(action, obj, actor, system_actor, None, None, after(obj) if after else None, "")
@@ -49,7 +50,9 @@ def audit_record_many(
     ]
     if events:
         AuditEvent.objects.bulk_create(events)
-        post_save.send(sender=AuditEvent, instance=events[-1], created=True, raw=False)
+        post_save.send(
+            sender=AuditEvent, instance=events[-1], created=True, raw=False, events=events
+        )
     return events
 
 
@@ -63,6 +66,8 @@ def _event(
     after: dict[str, Any] | None,
     note: str,
 ) -> AuditEvent:
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}: list it in factcheck/audit_actions.py")
     if claim is None and obj._meta.label == "claims.Claim":
         claim = obj
     person = getattr(actor, "is_authenticated", False)

@@ -318,10 +318,12 @@ if _cache_url and urlsplit(_cache_url).scheme not in {"redis", "rediss"}:
     raise ImproperlyConfigured("REDIS_URL is malformed: expected redis://host:port/db")
 CACHES = {
     "default": {
-        "BACKEND": "api.cache.RedisCache",  # Django's, keeping its redis-py client
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": _cache_url,
         "KEY_PREFIX": "desk",
         "TIMEOUT": None,
+        # Named, so an operator (and a test) can tell the desk's connections in CLIENT LIST.
+        "OPTIONS": {"CONNECTION_POOL_KWARGS": {"client_name": "desk-cache"}},
     }
     if _cache_url
     else {

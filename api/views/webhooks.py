@@ -26,9 +26,11 @@ SUBSCRIPTION_ORDERINGS = orderings("-created_at", "created_at", "-id", "id")
 DELIVERY_ORDERINGS = orderings("-created_at", "created_at", "-id", "id")
 
 SIGNING = (
-    " Each delivery is a JSON POST with X-Desk-Event, X-Desk-Delivery (the same on retries), "
-    "X-Desk-Timestamp and X-Desk-Signature: sha256=<hex HMAC-SHA256 of '<timestamp>.<body>' "
-    "with the subscription's secret>. Any status but 2xx is retried with exponential backoff. "
+    " Each delivery is a JSON POST with X-Desk-Event, signed as Standard Webhooks specifies: "
+    "webhook-id (the same on retries: drop one you handled), webhook-timestamp and "
+    "webhook-signature (v1,<base64 HMAC-SHA256 of '<id>.<timestamp>.<body>' with the "
+    "subscription's secret>); verify with any Standard Webhooks library. Any status but 2xx is "
+    "retried with exponential backoff. "
     "Consumers hear only of claims they may read (published ones)."
 )
 

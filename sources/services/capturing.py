@@ -3,7 +3,6 @@ WARC, its text read, and ended once (archived, partial, failed or blocked) with 
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import tempfile
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Now
 
+from factcheck import jobs
 from factcheck.audit import audit_record
 from sources import fetcher, isolation
 from sources.models import Capture, CaptureState, Source, TextStatus
@@ -165,7 +165,7 @@ def _transient(capture: Capture, exc: fetcher.TransientFailure) -> CaptureOutcom
     with transaction.atomic():
         scheduled = Capture.objects.filter(pk=capture.pk, state=CaptureState.FETCHING).update(
             state=CaptureState.QUEUED,
-            next_attempt_at=Now() + dt.timedelta(seconds=delay),  # the database's clock
+            next_attempt_at=jobs.after(delay),  # the database's clock
             waits_in_database=in_database,
             failure_reason=reason,
             http_status=status,

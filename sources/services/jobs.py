@@ -13,9 +13,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.db.models.functions import Now
 
+from factcheck import jobs
 from factcheck.audit import audit_record_many
 from factcheck.errors import DomainError
 from sources.models import Capture, CaptureState, Source
@@ -75,21 +76,23 @@ def _send_capture_tasks(capture_ids: list[int]) -> None:
 
 def _claim(capture_id: int) -> bool:
     """Take a queued capture for this worker; False if another worker has it or it is done."""
-    return bool(
-        Capture.objects.filter(pk=capture_id, state=CaptureState.QUEUED).update(
-            state=CaptureState.FETCHING,
-            attempts=F("attempts") + 1,
-            started_at=Now(),
-            next_attempt_at=None,
-        )
+    return jobs.claim(
+        Capture.objects,
+        capture_id,
+        ready={"state": CaptureState.QUEUED},
+        taken={"state": CaptureState.FETCHING, "next_attempt_at": None},
+        started_field="started_at",
     )
 
 
 def _backoff(attempt: int, retry_after: float | None) -> float:
-    delay = min(2.0**attempt, 300.0)
-    if retry_after is not None:
-        delay = max(delay, min(retry_after, float(settings.CAPTURE_MAX_RETRY_AFTER)))
-    return delay
+    return jobs.backoff(
+        attempt,
+        base=2.0,
+        cap=300.0,
+        retry_after=retry_after,
+        retry_after_cap=float(settings.CAPTURE_MAX_RETRY_AFTER),
+    )
 
 
 def captures_requeue_stale(*, older_than_seconds: int | None = None) -> list[int]:
@@ -106,7 +109,7 @@ def captures_requeue_stale(*, older_than_seconds: int | None = None) -> list[int
         if older_than_seconds is not None
         else settings.CAPTURE_STALE_AFTER_SECONDS
     )
-    cutoff = Now() - age
+    cutoff = jobs.before(age)
     abandoned = Q(state=CaptureState.FETCHING, started_at__lt=cutoff)
     lost = Q(state=CaptureState.QUEUED, waits_in_database=False) & (
         Q(next_attempt_at__isnull=True, queued_at__lt=cutoff) | Q(next_attempt_at__lt=cutoff)

@@ -10,14 +10,6 @@ from rest_framework.test import APIClient
 
 from api.services import api_token_create
 from factcheck.roles import EDITOR, FACT_CHECKER
-from tests.claims.conftest import (  # noqa: F401 - fixtures shared with the workflow tests
-    claim_in,
-    evidence_for,
-    fast_password_hashing,
-    outsider,
-    scale,
-    staff_admin,
-)
 
 _serial = itertools.count(1)
 ROLES = ("anonymous", "consumer", "fact-checker", "editor")

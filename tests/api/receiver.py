@@ -1,4 +1,9 @@
-"""A webhook receiver on 127.0.0.1 for tests: records each POST and answers from a script."""
+"""A webhook receiver on 127.0.0.1 for tests: records each POST and answers from a script.
+
+Given the subscription's secret, it does what a consumer's receiver should: verifies each POST
+as Standard Webhooks specifies (the signature covers webhook-id, the timestamp and the body) and
+handles each delivery once, dropping a retry whose webhook-id it has already handled.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 
 @dataclass
@@ -18,6 +24,7 @@ class Received:
     headers: dict[str, str]
     body: bytes
     at: float
+    verified: bool | None = None  # None when the receiver was given no secret
 
 
 @dataclass
@@ -39,9 +46,12 @@ class _QuietServer(ThreadingHTTPServer):
 class Receiver:
     """`answers` are used in order; the last one repeats."""
 
-    def __init__(self, answers: list[Answer] | None = None) -> None:
+    def __init__(self, answers: list[Answer] | None = None, secret: str | None = None) -> None:
         self.answers = list(answers or [Answer()])
+        self.secret = secret
         self.received: list[Received] = []
+        # The bodies handled, once per webhook-id (verified ones only, when there is a secret).
+        self.handled: dict[str, bytes] = {}
         self._lock = threading.Lock()
         receiver = self
 
@@ -51,10 +61,14 @@ class Receiver:
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
+                headers = dict(self.headers.items())
+                verified = receiver.verify(headers, body)
                 with receiver._lock:
                     receiver.received.append(
-                        Received(self.path, dict(self.headers.items()), body, time.time())
+                        Received(self.path, headers, body, time.time(), verified)
                     )
+                    if verified is not False:
+                        receiver.handled.setdefault(headers.get("webhook-id", ""), body)
                     index = min(len(receiver.received), len(receiver.answers)) - 1
                     answer = receiver.answers[index]
                 if answer.delay:
@@ -73,6 +87,15 @@ class Receiver:
         self.server = _QuietServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def verify(self, headers: dict[str, str], body: bytes) -> bool | None:
+        if self.secret is None:
+            return None
+        try:
+            Webhook(self.secret).verify(body, headers, json_parse=False)
+        except WebhookVerificationError:
+            return False
+        return True
 
     def url(self, path: str = "/hook") -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}{path}"

@@ -1,13 +1,13 @@
-"""The API's cache backend: the throttle's round trip survives Redis losing its scripts or the
-connection, as the ordinary redis-py client does."""
+"""The API's cache (django-redis): the throttle's round trip survives Redis losing its scripts or
+its connections."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django_redis import get_redis_connection
 from rest_framework.test import APIClient
 
-from api.cache import OWN_NAME
 from claims.models import ClaimState
 
 
@@ -21,7 +21,7 @@ def polled(claim_in, settings):
 
 
 def _redis():
-    return cache._cache.get_client(write=True)
+    return get_redis_connection()
 
 
 def test_polls_are_counted_after_redis_forgets_its_scripts(polled):
@@ -39,7 +39,7 @@ def test_polls_are_counted_after_redis_drops_the_connection(polled):
     killed = [
         redis.client_kill_filter(_id=connection["id"])
         for connection in redis.client_list()
-        if connection["name"] == OWN_NAME and int(connection["db"]) == db
+        if connection["name"] == "desk-cache" and int(connection["db"]) == db
     ]
     assert killed
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
@@ -37,13 +35,13 @@ def fresh_budgets(db):
     "path", [STATUS, "/api/v1/claims/", "/api/v1/claims/{}/claimreview/", "/api/v1/claimreview/"]
 )
 def test_the_early_304_carries_the_headers_of_the_304_drf_answers(
-    published, editor, token_for, django_assert_num_queries, path
+    published, editor, token_for, django_assert_num_queries, path, clock
 ):
     url = path.format(published.pk)
     by_session = APIClient()
     by_session.force_login(editor)  # a session is answered by DRF, as before
     by_token = _bearer(token_for(editor))
-    time.sleep(1.05)  # Last-Modified is sent once the second of the last write is over
+    clock.advance(1.05)  # Last-Modified is sent once the second of the last write is over
     first = by_token.get(url)
     etag = first["ETag"]
     assert first.status_code == 200 and by_session.get(url)["ETag"] == etag  # one user, one tag

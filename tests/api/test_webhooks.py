@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from api.models import DeliveryState, WebhookDelivery, WebhookSubscription
 from api.services import webhook_attempt, webhook_subscribe
 from api.tasks import deliver_webhook
-from api.webhooks import signature, verify
+from api.webhooks import new_secret, signature, verify
 from claims.models import ClaimState
 from claims.services import claim_publish, claim_start_research
 from tests.api.receiver import Answer, Receiver
@@ -57,7 +58,8 @@ def test_subscribing_through_the_api_returns_the_secret_once(client_for):
     )
     assert created.status_code == 201
     body = created.json()
-    assert len(body["secret"]) == 64 and body["events"] == ["verdict.published"]
+    assert body["secret"].startswith("whsec_") and len(base64.b64decode(body["secret"][6:])) == 32
+    assert body["events"] == ["verdict.published"]
     listed = client.get("/api/v1/webhooks/").json()["results"]
     assert [s["id"] for s in listed] == [body["id"]] and "secret" not in listed[0]
     assert "secret" not in client.get(f"/api/v1/webhooks/{body['id']}/").json()
@@ -150,14 +152,19 @@ def test_a_delivery_is_signed_and_logged(
     headers = request.headers
     assert headers["X-Desk-Event"] == "verdict.published"
     assert headers["Content-Type"] == "application/json"
-    timestamp = headers["X-Desk-Timestamp"]
-    assert headers["X-Desk-Signature"] == signature(subscription.secret, timestamp, request.body)
-    assert verify(subscription.secret, timestamp, request.body, headers["X-Desk-Signature"])
-    assert not verify("another secret", timestamp, request.body, headers["X-Desk-Signature"])
+    delivery = WebhookDelivery.objects.get(pk=delivery_id)
+    assert headers["webhook-id"] == str(delivery.uuid)
+    timestamp = int(headers["webhook-timestamp"])
+    assert headers["webhook-signature"] == signature(
+        subscription.secret, str(delivery.uuid), timestamp, request.body
+    )
+    assert subscription.secret.startswith("whsec_")
+    assert verify(subscription.secret, headers, request.body)
+    assert not verify(new_secret(), headers, request.body)
+    # The id is signed too: the same body under another id (to dodge de-duplication) fails.
+    assert not verify(subscription.secret, {**headers, "webhook-id": "another"}, request.body)
     assert json.loads(request.body)["claim"]["id"] == claim.pk
 
-    delivery = WebhookDelivery.objects.get(pk=delivery_id)
-    assert headers["X-Desk-Delivery"] == str(delivery.uuid)
     assert delivery.state == DeliveryState.DELIVERED and delivery.attempts == 1
     assert delivery.response_status == 200 and delivery.response_body == "ok"
     assert delivery.delivered_at and delivery.duration_ms is not None
@@ -177,7 +184,10 @@ def test_failures_are_retried_with_exponential_backoff_then_given_up(
     consumer, editor, claim_in, django_capture_on_commit_callbacks, no_queue
 ):
     with Receiver([Answer(500, b"boom")]) as failing:
-        webhook_subscribe(owner=consumer, url=failing.url(), events=["verdict.published"])
+        subscription = webhook_subscribe(
+            owner=consumer, url=failing.url(), events=["verdict.published"]
+        )
+        failing.secret = subscription.secret
         claim = claim_in(ClaimState.AWAITING_APPROVAL, ratings=2, verdict=True)
         _publish(claim, editor, django_capture_on_commit_callbacks)
         assert run_delivery(no_queue[0]) == [2.0, 4.0]
@@ -187,8 +197,11 @@ def test_failures_are_retried_with_exponential_backoff_then_given_up(
     assert [e["retry_in"] for e in delivery.log] == [2.0, 4.0, None]
     assert [e["status"] for e in delivery.log] == [500, 500, 500]
     assert "gave up after 3 attempts" in delivery.error and delivery.response_body == "boom"
-    # Every retry of one delivery carries the same delivery id and a fresh signature.
-    assert len({r.headers["X-Desk-Delivery"] for r in failing.received}) == 1
+    # Every retry of one delivery carries the same delivery id, each verifies, and a receiver
+    # that de-duplicates on the id handles the delivery once.
+    assert len({r.headers["webhook-id"] for r in failing.received}) == 1
+    assert all(r.verified for r in failing.received)
+    assert list(failing.handled) == [str(delivery.uuid)]
 
 
 def test_a_blocked_address_fails_at_once(

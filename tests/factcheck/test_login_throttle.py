@@ -11,7 +11,7 @@ from axes.models import AccessAttempt
 from django.test import Client
 
 from factcheck.models import AuditEvent
-from tests.conftest import PASSWORD
+from tests.support.fixtures import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from claims.evidence.services import source_link
 from claims.models import Claim
 from sources.models import Capture
-from tests.conftest import PASSWORD
+from tests.support.fixtures import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from django.test import Client
 
 from claims.evidence.models import Evidence
 from claims.models import Claim
-from tests.support.gunicorn import gunicorn_server
+from tests.support.webserver import gunicorn_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,7 +36,7 @@ def spool(tmp_path):
 @pytest.fixture
 def server(tmp_path, spool):
     env = {"FETCH_MAX_BYTES": str(FILE_LIMIT), "FILE_UPLOAD_TEMP_DIR": str(spool)}
-    with gunicorn_server(tmp_path, env=env) as running:
+    with gunicorn_server(tmp_path, workers=1, env=env) as running:
         yield running
 
 

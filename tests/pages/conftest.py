@@ -1,17 +1,9 @@
-"""Fixtures for the page tests: the workflow factories, and a logged-in test client per role."""
+"""Fixtures for the page tests: a logged-in test client per user (the factories are shared)."""
 
 from __future__ import annotations
 
 import pytest
 from django.test import Client
-
-from tests.claims.conftest import (  # noqa: F401  (fixtures, used by name)
-    claim_in,
-    evidence_for,
-    fast_password_hashing,
-    outsider,
-    scale,
-)
 
 
 @pytest.fixture

@@ -127,7 +127,7 @@ def test_a_post_without_the_csrf_token_is_refused(editor, claim_in):
 
 
 def test_login_and_logout(client_for, fact_checker):
-    from tests.conftest import PASSWORD
+    from tests.support.fixtures import PASSWORD
 
     client = Client()
     page = client.get(reverse("login")).content.decode()

@@ -17,7 +17,6 @@ from claims.evidence.models import Evidence
 from claims.models import Article, Claim, ClaimState
 from factcheck.bidi import balance
 from sources.models import Capture, Source
-from tests.claims.conftest import staff_admin  # noqa: F401 - a fixture
 from tests.support.browser import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -128,7 +127,7 @@ def test_the_public_page_and_its_claimreview_contain_every_control(
     assert all(balance(t) == t for t in texts)  # ...with nothing left open
 
 
-def test_the_admin_isolates_object_names(browser_page, live_server, hostile, staff_admin):  # noqa: F811
+def test_the_admin_isolates_object_names(browser_page, live_server, hostile, staff_admin):
     source = Source.objects.filter(title__contains=CONTROLS[4]).get()
     log_in(browser_page, live_server, staff_admin)
     browser_page.goto(f"{live_server.url}/admin/sources/source/{source.pk}/change/")

@@ -1,5 +1,9 @@
 """Start a real gunicorn (a subprocess) serving the app against the test database and Redis,
-and talk to it as a signed-in browser would (session and CSRF cookies, multipart uploads)."""
+and talk to it as a signed-in browser would (session and CSRF cookies, multipart uploads).
+
+The one gunicorn starter of the suite: development mode (DEBUG off) as app_process_env sets it,
+its output kept in a log file that a failed start shows.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +15,13 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -34,6 +40,11 @@ def _free_port() -> int:
 class Gunicorn:
     port: int
     process: subprocess.Popen
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     def request(
         self,
@@ -54,30 +65,40 @@ class Gunicorn:
 
 
 @contextmanager
-def gunicorn_server(*, workers: int = 2, env: dict[str, str] | None = None) -> Iterator[Gunicorn]:
-    """gunicorn with sync workers (as docker-compose runs it), until the block ends."""
+def gunicorn_server(
+    tmp_path: Path | None = None, *, workers: int = 2, env: dict[str, str] | None = None
+) -> Iterator[Gunicorn]:
+    """gunicorn with sync workers (as docker-compose runs it), until the block ends. With
+    `tmp_path`, archives and the server's log go there."""
     port = _free_port()
-    server_env = app_process_env(env)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "factcheck.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--timeout",
-            "30",
-        ],
-        cwd=ROOT,
-        env=server_env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    server = Gunicorn(port, process)
+    folder = Path(tmp_path) if tmp_path is not None else Path(tempfile.mkdtemp(prefix="gunicorn-"))
+    extra = {"ALLOWED_HOSTS": "127.0.0.1", "DEBUG": "0", "LOG_LEVEL": "WARNING"}
+    if tmp_path is not None:
+        extra["ARCHIVE_ROOT"] = str(folder / "archives")
+    server_env = app_process_env({**extra, **(env or {})})
+    server_env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    log = folder / "gunicorn.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "factcheck.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--timeout",
+                "30",
+            ],
+            cwd=ROOT,
+            env=server_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    server = Gunicorn(port, process, log)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -85,7 +106,7 @@ def gunicorn_server(*, workers: int = 2, env: dict[str, str] | None = None) -> I
                 if server.request("GET", "/healthz", timeout=2)[0] == 200:
                     break
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start")
+                raise AssertionError("gunicorn did not start:\n" + log.read_text())
             time.sleep(0.2)
         yield server
     finally:

@@ -18,11 +18,6 @@ from claims.models import Claim, ClaimState, VerdictVersion
 from claims.services import claim_create
 from sources.models import Capture, CaptureState
 from sources.services import capture_perform, capture_request
-from tests.claims.conftest import (  # noqa: F401 - fixtures used by name
-    fast_password_hashing,
-    outsider,
-    scale,
-)
 from tests.sources.httpserver import HTTPTestServer, Reply
 
 HTML = [("Content-Type", "text/html; charset=utf-8")]
@@ -118,10 +113,10 @@ def recapture(fact_checker, server) -> Callable[..., Capture]:
 
 
 @pytest.fixture
-def publish(make_user, scale):  # noqa: F811 - the imported fixture, used by name
+def publish(make_user, scale):
     """publish(claim, evidence=[...]) -> the claim published with a verdict resting on them.
 
-    Set up directly (as tests/claims/conftest.py's claim_in does), so that the tests here
+    Set up directly (as tests/support/fixtures.py's claim_in does), so that the tests here
     exercise matching and re-checks, not the editorial workflow.
     """
     from factcheck.roles import EDITOR
