@@ -128,7 +128,7 @@ def _row_is_public(label: str, instance: Any) -> bool:
         return instance.state == ClaimState.PUBLISHED
     if label == "claims.article":
         return Claim.objects.filter(article_id=instance.pk, state=ClaimState.PUBLISHED).exists()
-    if label in ("claims.rating", "claims.verdictversion", "sources.evidence"):
+    if label in ("claims.rating", "claims.verdictversion", "claims.evidence"):
         return _published_claims([instance.claim_id])
     if label == "sources.source":
         return _backs_published([instance.pk])
@@ -154,7 +154,7 @@ def _events_are_public(events: list[Any]) -> bool:
             captures.append(event.object_id)
         elif event.object_type == "sources.source":
             sources.append(event.object_id)
-        elif event.object_type in ("claims.rating", "claims.verdictversion", "sources.evidence"):
+        elif event.object_type in ("claims.rating", "claims.verdictversion", "claims.evidence"):
             return True  # written without its claim: cannot tell, so assume it is seen
         elif event.object_type in ("claims.article", "api.webhooksubscription"):
             continue  # shown through its claims (heard on their own) or to no consumer

@@ -18,10 +18,10 @@ ADMIN_LISTS = [
     ("claims", "ratingrevision"),
     ("claims", "claimcomment"),
     ("sources", "source"),
-    ("sources", "evidence"),
+    ("claims", "evidence"),
     ("sources", "capture"),
-    ("sources", "evidencesuggestion"),
-    ("sources", "recheckalert"),
+    ("claims", "evidencesuggestion"),
+    ("claims", "recheckalert"),
     ("factcheck", "auditevent"),
 ]
 

@@ -21,8 +21,8 @@ from django.db.models.functions import Now
 from api import services as api_services
 from api.models import DeliveryState, WebhookDelivery, WebhookSubscription
 from factcheck import jobs
-from sources import services as source_services
 from sources.models import Capture, CaptureState, Source
+from sources.services import jobs as capture_jobs
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -88,7 +88,7 @@ def pending_delivery(make_user) -> WebhookDelivery:
 
 
 def test_one_worker_of_many_claims_a_queued_capture(queued_capture):
-    results = race(source_services._claim, queued_capture.pk)
+    results = race(capture_jobs._claim, queued_capture.pk)
     assert results.count(True) == 1
     queued_capture.refresh_from_db()
     assert queued_capture.state == CaptureState.FETCHING and queued_capture.attempts == 1
@@ -98,7 +98,7 @@ def test_one_worker_of_many_claims_a_queued_capture(queued_capture):
 def test_control_without_the_guard_several_workers_claim_the_same_capture(
     queued_capture, unguarded
 ):
-    results = race(source_services._claim, queued_capture.pk)
+    results = race(capture_jobs._claim, queued_capture.pk)
     assert results.count(True) > 1
     queued_capture.refresh_from_db()
     assert queued_capture.attempts == results.count(True)  # attempts counted more than once
@@ -132,6 +132,6 @@ def test_a_stale_capture_is_judged_by_the_database_clock_not_the_worker_s(queued
     Capture.objects.filter(pk=queued_capture.pk).update(
         state=CaptureState.FETCHING, started_at=jobs.before(600)
     )
-    assert source_services.captures_requeue_stale(older_than_seconds=300) == [queued_capture.pk]
+    assert capture_jobs.captures_requeue_stale(older_than_seconds=300) == [queued_capture.pk]
     queued_capture.refresh_from_db()
     assert queued_capture.state == CaptureState.QUEUED
