@@ -13,10 +13,10 @@ from django.views.decorators.http import require_GET
 
 from claims.models import Claim
 from factcheck.errors import DomainError
+from factcheck.pages import post_only
 from factcheck.redirects import redirect_next
 from factcheck.roles import is_fact_checker
 from factcheck.submissions import once_per_submission
-from factcheck.pages import post_only
 from sources import selectors, services
 from sources.models import Capture, CaptureState, EvidenceSuggestion, RecheckAlert, Source
 from sources.reader import reader_html, reader_html_with_passage
