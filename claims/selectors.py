@@ -19,7 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from claims import fulltext, workflow
+from claims import workflow
 from claims.candidates import CandidateSummary, candidate_summary
 from claims.evidence.models import Evidence
 from claims.evidence.selectors import evidence_public
@@ -327,11 +327,6 @@ def _figure_summary(claims: QuerySet[Claim]) -> QuerySet[Claim]:
         first_direction=Subquery(first.values("direction")[:1]),
         first_change=Subquery(first.values("change")[:1]),
     )
-
-
-def claim_search(claims: QuerySet[Claim], q: str) -> QuerySet[Claim]:
-    """Full-text search on the claim's text (claims.fulltext: the one expression)."""
-    return fulltext.claims_matching(claims, q)
 
 
 def claim_queue(

@@ -8,7 +8,10 @@ find its place again (the API puts its ordering's name first).
 
 Why not DRF's CursorPagination: its cursor holds an offset among equal sort values, so a page
 among many rows with the same `updated_at` (a bulk change) reads and skips them; the (value, id)
-keyset never does, and the queue pages backwards with the same code.
+keyset never does (bench/keyset.py, 100,000 claims, page 300 of a run of 20,000 equal values:
+0.09 ms of SQL against 1.24 ms; a whole page costs the same ~7-10 ms in Python either way), our
+cursors name their ordering so a mismatched one is a clear 400, and the queue pages backwards
+with the same code.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ import datetime as dt
 import json
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Field, Func, QuerySet, Value
+from django.db.models.lookups import GreaterThan, LessThan
 
 
 def encode(*parts: Any) -> str:
@@ -38,10 +42,22 @@ def decode(cursor: str) -> list[Any] | None:
     return values if isinstance(values, list) else None
 
 
-def beyond(field: str, value: Any, pk: int, *, descending: bool, id_field: str = "id") -> Q:
-    """The rows after (value, pk) in the order of `field` then `id_field`."""
-    op = "lt" if descending else "gt"
-    return Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"{id_field}__{op}": pk})
+def _row(*parts: Any) -> Func:
+    return Func(*parts, template="(%(expressions)s)", output_field=Field())
+
+
+def beyond(
+    field: str, value: Any, pk: int, *, descending: bool, id_field: str = "id"
+) -> LessThan | GreaterThan:
+    """The rows after (value, pk) in the order of `field` then `id_field`.
+
+    A row comparison, `(field, id) < (value, pk)`: PostgreSQL reads it as one range of the
+    (field, id) index, where the equivalent `field < value OR (field = value AND id < pk)` walks
+    every row that shares `value` (EXPLAIN on 100,000 claims, 15,000 into a run of equal values:
+    0.1 ms against 12.8 ms; bench/keyset.py). SQLite has row values too.
+    """
+    compare = LessThan if descending else GreaterThan
+    return compare(_row(F(field), F(id_field)), _row(Value(value), Value(pk)))
 
 
 def ordered(queryset: QuerySet, field: str, *, descending: bool, id_field: str = "id") -> QuerySet:

@@ -1,8 +1,8 @@
 """Indexes for the claim queue: full-text search on the claim's text, and keyset orderings.
 
 PostgreSQL only (a RunPython that does nothing elsewhere): the GIN index serves
-claims.selectors.claim_search, whose SearchVector("text", config="english") compiles to exactly
-the indexed expression; SQLite searches with icontains and needs none of this. The indexes are
+claims.fulltext.claim_document (the one claim expression), whose
+SearchVector("text", config="english") compiles to exactly the indexed expression; SQLite searches with icontains and needs none of this. The indexes are
 kept out of the model state on purpose: they are an implementation detail of one backend.
 """
 

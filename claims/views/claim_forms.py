@@ -184,27 +184,11 @@ def claim_forms(
             initial={"expected_revision": mine.revision}, prefix="confirm_rating"
         )
     if "approve" in actions:
-        initial = dict(version)
-        if draft is not None:
-            initial.update(
-                rating=draft.rating_id,
-                conclusion=draft.conclusion,
-                explanation=draft.explanation,
-                evidence_ids=[e.pk for e in draft.evidence.all()],
-            )
-        built["approve"] = ApproveForm(initial=initial, prefix="approve")
+        built["approve"] = ApproveForm(initial=_verdict_initial(version, draft), prefix="approve")
     if "correct" in actions:
+        # Start from the current verdict: the editor changes what the correction changes.
         latest = next(iter(selectors.verdict_history(claim)), None)
-        initial = dict(version)
-        if latest is not None:
-            # Start from the current verdict: the editor changes what the correction changes.
-            initial.update(
-                rating=latest.rating_id,
-                conclusion=latest.conclusion,
-                explanation=latest.explanation,
-                evidence_ids=[e.pk for e in latest.evidence.all()],
-            )
-        built["correct"] = CorrectForm(initial=initial, prefix="correct")
+        built["correct"] = CorrectForm(initial=_verdict_initial(version, latest), prefix="correct")
     if "send_back" in actions:
         built["send_back"] = SendBackForm(initial=version, prefix="send_back")
     if "dismiss" in actions:
@@ -213,6 +197,19 @@ def claim_forms(
         built["restore"] = RestoreForm(initial=version, prefix="restore")
     prepare_forms(built, user, evidence, scale)
     return built
+
+
+def _verdict_initial(version: dict[str, Any], verdict: Any) -> dict[str, Any]:
+    """A verdict form's starting values: those of `verdict` (a draft, the current one) if any."""
+    if verdict is None:
+        return dict(version)
+    return {
+        **version,
+        "rating": verdict.rating_id,
+        "conclusion": verdict.conclusion,
+        "explanation": verdict.explanation,
+        "evidence_ids": [e.pk for e in verdict.evidence.all()],
+    }
 
 
 PREFIXES = {"start_research": "start"}
