@@ -20,7 +20,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["FigureReading", "canonical", "read_figure", "DIRECTION_WORDS", "OUTLOOK_WORDS"]
+__all__ = [
+    "FigureReading",
+    "canonical",
+    "fold_names",
+    "read_figure",
+    "DIRECTION_WORDS",
+    "OUTLOOK_WORDS",
+]
 
 _UP_WORDS = """
 rose rise rises rising risen increase increased increases increasing up grew grow grows
@@ -92,11 +99,47 @@ _SYNONYMS = {
 }
 
 
+# Names written in full or as initials, each folded to one word so that "the EU" and "the
+# European Union" say the same place (initials only as capitals: "US" is not "us").
+_NAME_FORMS = (
+    ("europeanunion", r"European\s+Union|EU", r"EU"),
+    ("euroarea", r"euro\s+area|euro\s+zone|eurozone", ""),
+    ("unitedstates", r"United\s+States|U\.S\.(?!\w)|US|USA", r"U\.S\.(?!\w)|US|USA"),
+    ("unitedkingdom", r"United\s+Kingdom|U\.K\.(?!\w)|UK|Britain", r"U\.K\.(?!\w)|UK"),
+    ("unitednations", r"United\s+Nations|UN", r"UN"),
+    ("uae", r"United\s+Arab\s+Emirates|UAE", r"UAE"),
+    ("gdp", r"gross\s+domestic\s+product|GDP", r"GDP"),
+    ("lng", r"liquefied\s+natural\s+gas|LNG", r"LNG"),
+    ("imf", r"International\s+Monetary\s+Fund|IMF", r"IMF"),
+)
+_NAME_RE = re.compile(
+    "|".join(
+        rf"(?P<n{i}>\b(?:{'|'.join(p for p in long.split('|') if p not in short.split('|'))})\b"
+        + (rf"|(?-i:\b(?:{short})(?!\w)))" if short else ")")
+        for i, (_word, long, short) in enumerate(_NAME_FORMS)
+    ),
+    re.IGNORECASE,
+)
+_NAME_HINT_RE = re.compile(
+    r"[A-Z]{2}|[A-Z]\.[A-Z]|union|area|zone|states|kingdom|nations|"
+    r"emirates|product|natural|monetary|britain",
+    re.IGNORECASE,
+)
+
+
+def fold_names(text: str) -> str:
+    """The text with each known name's forms ("EU", "European Union") as one word."""
+    if not _NAME_HINT_RE.search(text):
+        return text
+    return _NAME_RE.sub(lambda m: f" {_NAME_FORMS[int(m.lastgroup[1:])][0]} ", text)  # type: ignore[index]
+
+
 # Measures a text sets side by side: one is never the other ("imports" for a claim on exports).
 _RIVAL_PAIRS = """
 export:import inflow:outflow urban:rural core:headline birth:death revenue:spending
 public:private male:female men:women boy:girl adult:child buyer:seller deficit:surplus
 producer:consumer monthly:annual weekly:annual nominal:real gross:net domestic:foreign
+euroarea:europeanunion
 """
 RIVALS: dict[str, frozenset[str]] = {}
 for _pair in _RIVAL_PAIRS.split():

@@ -48,7 +48,14 @@ from claims.extraction import DateContext, find_dates, find_figures, split_sente
 from claims.extraction.core import article_conventions
 from claims.extraction.folding import fold
 from claims.extraction.types import DateRef, Figure
-from sources.figure_words import DIRECTION_WORDS, RIVALS, FigureReading, canonical, read_figure
+from sources.figure_words import (
+    DIRECTION_WORDS,
+    RIVALS,
+    FigureReading,
+    canonical,
+    fold_names,
+    read_figure,
+)
 from sources.quantities import PEOPLE_NOUNS, convert, dimension, is_currency
 
 __all__ = [
@@ -546,6 +553,32 @@ def _found_day(match: re.Match[str]) -> tuple[dt.date, bool] | None:
     return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1), False
 
 
+_PROSE_WORD_RE = re.compile(r"[^\W\d_]{2,}")
+_COMPARED_BEFORE_RE = re.compile(
+    r"\b(?:from|than|compared\s+(?:with|to)|versus|against)\s+(?:[^\s;]+\s+){0,4}?$",
+    re.IGNORECASE,
+)
+
+
+def _year_on_year(
+    text: str, line_start: int, line: str, match: re.Match[str], found: tuple[dt.date, bool]
+) -> tuple[dt.date, bool]:
+    """ "fell to 14% in August from 21% in August 2023": a month-year compared against, with the
+    same month named bare in its sentence, is the year before the text's own period."""
+    if found[1]:
+        return found
+    start = match.start() - line_start
+    if not _COMPARED_BEFORE_RE.search(line[max(0, start - 40) : start]):
+        return found
+    month = (match.group("m1") or match.group("m2"))[:3].lower()
+    bare = re.compile(rf"\b{month}[a-z]*\b(?!\.?,?\s+(?:\d{{1,2}}\D{{0,4}})?(?:19|20)\d\d)", re.I)
+    sentence_start = max(line.rfind(". ", 0, start), 0)
+    if not any(m.start() < start for m in bare.finditer(line, sentence_start, start)):
+        return found
+    day = found[0]
+    return day.replace(year=day.year + 1), False
+
+
 def source_date(
     text: str, *, published: dt.date | None = None, captured: dt.date | None = None
 ) -> tuple[dt.date | None, str]:
@@ -571,9 +604,18 @@ def source_date(
             ):
                 return found[0], f"{found[0]:%-d %B %Y}, the date line of the text"
     latest: dt.date | None = None
+    # The headline, byline and dateline: the only short lines that may date the text.
+    lines = [m.end() for m in re.finditer(r"[^\n]*\S[^\n]*", text[:2000])][:3]
+    top = lines[-1] if lines else 0
     for match in _DAY_DATE_RE.finditer(text):
         found = _found_day(match)
-        if found is None or (captured is not None and found[0] > captured):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        line_end = text.find("\n", match.end())
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        if found is None or (line_start > top and len(_PROSE_WORD_RE.findall(line)) < 6):
+            continue  # below the top, a short line is a calendar or footer ("<< Apr 2019 >>")
+        found = _year_on_year(text, line_start, line, match, found)
+        if captured is not None and found[0] > captured:
             continue
         if latest is None or found[0] > latest:
             latest = found[0]
@@ -667,8 +709,13 @@ def analyse_text(
 # Words -----------------------------------------------------------------------------------------
 
 
+_NOT_PLURAL = frozenset({"news", "lens", "yes", "does", "goes", "gas"})
+
+
 def _stem(word: str) -> str:
     """A light stem: plurals and -ing/-ed endings off ("revenues" and "revenue" are one)."""
+    if len(word) == 4 and word[-1] == "s" and word[-2] not in "isu" and word not in _NOT_PLURAL:
+        return word[:-1]  # "cars", "jobs", "oils"
     if word.endswith("ss") or len(word) < 5:
         return word
     if word.endswith("ies"):
@@ -688,7 +735,7 @@ _PEOPLE_STEMS = frozenset(_stem(w) for w in PEOPLE_NOUNS) | frozenset({"national
 def content_words(text: str) -> frozenset[str]:
     """The words that carry a sentence's topic, lower-cased and lightly stemmed."""
     out = set()
-    for match in _WORD_RE.finditer(text.lower()):
+    for match in _WORD_RE.finditer(fold_names(text).lower()):
         word = match.group(0).replace("\u2019", "'").removesuffix("'s").strip("'-")
         if len(word) < 3 or word in _STOP:
             continue
@@ -1111,7 +1158,7 @@ def _gate(
     if whose:
         return f"counts something else (the source's figure is {whose[0].title()}'s)"
     for group in reading.groups:
-        words = [canonical(_stem(w)) for w in group.split() if w not in _STOP and w.isalpha()]
+        words = [canonical(w) for w in content_words(group) if w.isalpha()]
         if words and not any(w in claimed.concept_words or facts.is_lead(w, index) for w in words):
             return f"counts something else (the source's figure is for {group.title()})"
     if reading.outlook and not claimed.outlook:

@@ -111,6 +111,12 @@ _FISCAL_RE = re.compile(
     r"(?:\s*(?:-|\u2013|/)\s*(?P<y2>(?:19|20)?\d\d))?\b(?![\d%])"
     rf"|(?P<y3>{_YEAR})\s*(?:-|\u2013|/)\s*(?P<y4>\d\d)\s+(?:fiscal|financial)\s+year\b)"
 )
+# "the fiscal year that ended March 31", "the year ending 30 June 2024": twelve months to that day.
+_YEAR_ENDED_RE = re.compile(
+    r"\b(?P<fiscal>(?:fiscal|financial)\s+)?year\s+(?:that\s+|which\s+)?end(?:ed|ing|s)\s+(?:on\s+)?"
+    rf"(?:{_mon('mon')}\s*(?P<d>{_DAY})|(?P<d2>{_DAY})(?:\s+of)?\s+{_mon('mon2')})"
+    rf"(?:,?\s+(?P<y>{_YEAR}))?\b"
+)
 _HYPHEN_YEAR_RE = re.compile(rf"\b(?:early|mid|late|end)-(?P<y>{_YEAR})\b")
 _QUARTER_RE = re.compile(rf"\b(?P<q>[qh][1-4])\s*(?:of\s+)?(?P<y>{_YEAR})\b")
 _DECADE_RE = re.compile(r"\bthe\s+(?:(?P<part>early|mid|late)[\s-]+)?(?P<dec>(?:1[89]|20)\d0)s\b")
@@ -448,6 +454,25 @@ def _collect(text: str, folded: str, start: int, end: int) -> list[_Raw]:
                 return (day, day, "day", "relative") if day else None
 
             add(m, resolve_md, 4)
+
+    for m in scan(_YEAR_ENDED_RE, digit_month and time_word):
+        name = m["mon"] or m["mon2"]
+        if not _capitalised(text[m.start("mon") if m["mon"] else m.start("mon2")]):
+            continue
+        month, day_no = _month_no(name), _day(m["d"] or m["d2"])
+        precision = "fiscal_year" if m["fiscal"] else "month"
+        given = int(m["y"]) if m["y"] else None
+
+        def resolve_ended(ctx: DateContext, month=month, day_no=day_no, given=given, p=precision):
+            year = given or _year_without(ctx, month)
+            last = _safe_date(year, month, day_no) if year else None
+            if last is None:
+                return None
+            following = last + dt.timedelta(days=1)
+            first = _safe_date(following.year - 1, following.month, following.day)
+            return (first, last, p, "explicit" if given else "relative") if first else None
+
+        add(m, resolve_ended, 1, s=m.start("fiscal") if m["fiscal"] else m.start())
 
     for m in scan(_HYPHEN_YEAR_RE, digit):
         year = int(m["y"])
