@@ -130,6 +130,7 @@ sent send sending
 saw see show register post hit remain continu make take took give gave go went put set kept
 keep bring brought recorded record logg log ended end stat say told announc releas publish
 travell travel went
+cross sail sailed transit transited pass passed pass call calling
 """
 _LINK = frozenset(_LINK_VERBS.split())
 
@@ -561,19 +562,19 @@ _COMPARED_BEFORE_RE = re.compile(
 
 
 def _year_on_year(
-    text: str, line_start: int, line: str, match: re.Match[str], found: tuple[dt.date, bool]
+    text: str, line_start: int, match: re.Match[str], found: tuple[dt.date, bool]
 ) -> tuple[dt.date, bool]:
     """ "fell to 14% in August from 21% in August 2023": a month-year compared against, with the
-    same month named bare in its sentence, is the year before the text's own period."""
-    if found[1]:
-        return found
-    start = match.start() - line_start
-    if not _COMPARED_BEFORE_RE.search(line[max(0, start - 40) : start]):
+    same month named bare before it in its sentence, is the year before the text's own period."""
+    start = match.start()
+    if found[1] or not _COMPARED_BEFORE_RE.search(text, max(line_start, start - 40), start):
         return found
     month = (match.group("m1") or match.group("m2"))[:3].lower()
-    bare = re.compile(rf"\b{month}[a-z]*\b(?!\.?,?\s+(?:\d{{1,2}}\D{{0,4}})?(?:19|20)\d\d)", re.I)
-    sentence_start = max(line.rfind(". ", 0, start), 0)
-    if not any(m.start() < start for m in bare.finditer(line, sentence_start, start)):
+    bare = re.compile(
+        rf"\b{month}[a-z]*\b(?!\.?,?\s+(?:\d{{1,2}}\D{{0,4}})?(?:19|20)\d\d)", re.IGNORECASE
+    )
+    sentence_start = max(text.rfind(". ", line_start, start), line_start)
+    if bare.search(text, sentence_start, start) is None:
         return found
     day = found[0]
     return day.replace(year=day.year + 1), False
@@ -609,12 +610,18 @@ def source_date(
     top = lines[-1] if lines else 0
     for match in _DAY_DATE_RE.finditer(text):
         found = _found_day(match)
+        if found is None:
+            continue
         line_start = text.rfind("\n", 0, match.start()) + 1
         line_end = text.find("\n", match.end())
-        line = text[line_start : line_end if line_end >= 0 else len(text)]
-        if found is None or (line_start > top and len(_PROSE_WORD_RE.findall(line)) < 6):
+        line_end = line_end if line_end >= 0 else len(text)
+        if (
+            line_start > top
+            and line_end - line_start < 120
+            and len(_PROSE_WORD_RE.findall(text, line_start, line_end)) < 6
+        ):
             continue  # below the top, a short line is a calendar or footer ("<< Apr 2019 >>")
-        found = _year_on_year(text, line_start, line, match, found)
+        found = _year_on_year(text, line_start, match, found)
         if captured is not None and found[0] > captured:
             continue
         if latest is None or found[0] > latest:

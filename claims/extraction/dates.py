@@ -105,7 +105,8 @@ _SAME_PERIOD_RE = re.compile(
 )
 # Fiscal years: "FY24", "FY2023-24", "fiscal year 2023-24", "fiscal 2025", "the next fiscal year".
 _FISCAL_RE = re.compile(
-    r"\b(?:(?:the\s+)?(?P<rel>next|current|this|last|previous|coming|new)\s+"
+    r"\b(?:(?:the\s+|its\s+|their\s+)?(?P<rel>next|current|this|last|previous|coming|new|latest"
+    r"|most\s+recent|past)\s+"
     r"(?:fiscal|financial)\s+year\b(?!\s*(?:19|20)\d\d)"
     r"|(?:fy|fiscal\s+year|financial\s+year|fiscal|budget\s+year)\s?'?(?P<y1>(?:19|20)?\d\d)"
     r"(?:\s*(?:-|\u2013|/)\s*(?P<y2>(?:19|20)?\d\d))?\b(?![\d%])"
@@ -610,8 +611,9 @@ def _full_year(two_or_four: str, base: int | None = None) -> int:
 def _fiscal(m: re.Match[str]):
     """A resolver for a fiscal-year expression, or None when it is not one."""
     if m["rel"]:
-        rel = m["rel"].lower()
-        step = {"next": 1, "coming": 1, "new": 1, "last": -1, "previous": -1}.get(rel, 0)
+        rel = " ".join(m["rel"].lower().split())
+        backward = ("last", "previous", "latest", "most recent", "past")
+        step = 1 if rel in ("next", "coming", "new") else -1 if rel in backward else 0
 
         def resolve_rel(ctx: DateContext, step=step):
             pub = ctx.published
