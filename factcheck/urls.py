@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse
 
-from factcheck import health, views
+from factcheck import health, people_views, views
 
 admin.site.site_header = "Fact-checking desk"
 admin.site.site_title = "Fact-checking desk admin"
@@ -18,6 +18,18 @@ urlpatterns = [
         views.post_only(back=lambda: reverse("home"))(auth_views.LogoutView.as_view()),
         name="logout",
     ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        people_views.ChoosePasswordView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("people/", include("factcheck.people_views")),
+    path("tokens/", include("api.token_views")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("search/", include("factcheck.search_views")),
