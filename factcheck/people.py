@@ -225,14 +225,14 @@ def people_list() -> list[PersonRow]:
         names = {g.name for g in person.groups.all()}
         role = next((r for r in reversed(ROLES) if r in names), "")
         joined = person.has_usable_password()
-        event = latest.get(str(person.pk))
+        found: AuditEvent | None = latest.get(str(person.pk))
         invitation = ""
         if not joined:
-            if event is None or event.action in ("user.invited", "user.invited_again"):
+            if found is None or found.action in ("user.invited", "user.invited_again"):
                 invitation = "invitation e-mail being sent"
-            elif event.action == "user.invite_sent":
+            elif found.action == "user.invite_sent":
                 invitation = "invited, has not chosen a password yet"
             else:
-                invitation = f"the invitation e-mail failed: {event.note}"
+                invitation = f"the invitation e-mail failed: {found.note}"
         out.append(PersonRow(person, role, joined, invitation))
     return out
