@@ -931,10 +931,47 @@ _FIRST_MONTHS_RE = re.compile(
 )
 
 
+_SEASON_MONTHS_RE = re.compile(
+    rf"\s*(?P<m1>{_MONTHS})\.?\s*[-\u2013/]\s*(?:{_MONTHS})\.?\s+(?:season|marketing|crop|year)",
+    re.IGNORECASE,
+)
+_TO_DATE_BEFORE_RE = re.compile(
+    r"\b(?:as\s+of|as\s+at|through|up\s+to|until|till|by)\s+$", re.IGNORECASE
+)
+
+
+def _season_to_date(sentence: SentenceFacts, date: DateRef, text: str) -> DateRef:
+    """ "4 million tons in the 2023/24 July-June season as of Aug. 25": a split year that names
+    the month it starts, counted to a day the sentence gives, is the months from its start to
+    that day (the day's year is the one inside the season)."""
+    if date.precision != "year" or date.end.year != date.start.year + 1:
+        return date
+    season = _SEASON_MONTHS_RE.match(text, date.span.end)
+    if season is None:
+        return date
+    first = dt.date(date.start.year, _MONTH_NO[season.group("m1")[:3].lower()], 1)
+    for day in sentence.dates:
+        if day.precision != "day" or not _TO_DATE_BEFORE_RE.search(
+            text[max(0, day.span.start - 12) : day.span.start]
+        ):
+            continue
+        for year in (first.year, first.year + 1):
+            try:
+                last = day.end.replace(year=year)
+            except ValueError:
+                continue
+            if first <= last < first.replace(year=first.year + 1):
+                raw = f"{date.raw} \u2026 {' '.join(day.raw.split())}"
+                return DateRef(first, last, "day", raw, date.span, date.role, date.source)
+    return date
+
+
 def _narrowed(sentence: SentenceFacts, date: DateRef, text: str = "") -> DateRef:
     """ "In January of last year, X, versus Y this year": a sentence that names a month without
     its year and sets figures against "last year" and "this year" means that month of each;
     "the first 11 months of this year" is January to November of it."""
+    if text and date.end.year == date.start.year + 1:
+        return _season_to_date(sentence, date, text)
     if date.precision != "year" or date.start.year != date.end.year:
         return date
     if text:

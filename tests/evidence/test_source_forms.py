@@ -73,3 +73,25 @@ def test_ships_crossing_and_vessels_sailing_through_are_the_same_count():
     found = about(match_claim(facts, analyse_text(source)), "sailed through")
     assert found.verdict == DISAGREES
     assert "for March 2023" in found.comparison
+
+
+def test_a_season_counted_to_a_day_is_the_months_from_its_start_to_that_day():
+    facts = claim(
+        "Lakeland's maize exports for the 2022/23 season had reached 2.1 million tonnes by "
+        "October 12, 2022.",
+        "2.1",
+        "tonne",
+        (dt.date(2022, 9, 1), dt.date(2022, 10, 12), "day"),
+        scale="million",
+    )
+    source = (
+        "Lakeland's maize exports stood at 2.6 million tonnes in the 2022/23 September-August "
+        "season as of Oct. 12, ministry data showed.\n\n"
+        "Lakeland had exported 2.1 million tonnes of maize at the same date in 2021."
+    )
+    matches = match_claim(facts, analyse_text(source))
+    found = about(matches, "2.6 million tonnes")
+    assert found.verdict == DISAGREES
+    assert "for 1 September 2022 – 12 October 2022" in found.comparison
+    # Last season's figure for the same day is another period: not compared at all.
+    assert not [m for m in matches if "2.1 million tonnes" in m.passage_text]
