@@ -101,37 +101,58 @@ _SYNONYMS = {
 
 # Names written in full or as initials, each folded to one word so that "the EU" and "the
 # European Union" say the same place (initials only as capitals: "US" is not "us").
-_NAME_FORMS = (
-    ("europeanunion", r"European\s+Union|EU", r"EU"),
-    ("euroarea", r"euro\s+area|euro\s+zone|eurozone", ""),
-    ("unitedstates", r"United\s+States|U\.S\.(?!\w)|US|USA", r"U\.S\.(?!\w)|US|USA"),
-    ("unitedkingdom", r"United\s+Kingdom|U\.K\.(?!\w)|UK|Britain", r"U\.K\.(?!\w)|UK"),
-    ("unitednations", r"United\s+Nations|UN", r"UN"),
-    ("uae", r"United\s+Arab\s+Emirates|UAE", r"UAE"),
-    ("gdp", r"gross\s+domestic\s+product|GDP", r"GDP"),
-    ("lng", r"liquefied\s+natural\s+gas|LNG", r"LNG"),
-    ("imf", r"International\s+Monetary\s+Fund|IMF", r"IMF"),
-)
-_NAME_RE = re.compile(
-    "|".join(
-        rf"(?P<n{i}>\b(?:{'|'.join(p for p in long.split('|') if p not in short.split('|'))})\b"
-        + (rf"|(?-i:\b(?:{short})(?!\w)))" if short else ")")
-        for i, (_word, long, short) in enumerate(_NAME_FORMS)
-    ),
-    re.IGNORECASE,
-)
-_NAME_HINT_RE = re.compile(
-    r"[A-Z]{2}|[A-Z]\.[A-Z]|union|area|zone|states|kingdom|nations|"
-    r"emirates|product|natural|monetary|britain",
-    re.IGNORECASE,
-)
+_NAME_FORMS = {
+    "europeanunion": ("european union", "EU"),
+    "euroarea": ("euro area", "euro zone", "eurozone"),
+    "unitedstates": ("united states", "US", "USA", "U.S."),
+    "unitedkingdom": ("united kingdom", "britain", "UK", "U.K."),
+    "unitednations": ("united nations", "UN"),
+    "uae": ("united arab emirates", "UAE"),
+    "gdp": ("gross domestic product", "GDP"),
+    "lng": ("liquefied natural gas", "LNG"),
+    "imf": ("international monetary fund", "IMF"),
+}
+_INITIALS = {
+    form.replace(".", ""): name
+    for name, forms in _NAME_FORMS.items()
+    for form in forms
+    if not form.islower()
+}
+_LONG_FORMS = {
+    tuple(form.split()): name
+    for name, forms in _NAME_FORMS.items()
+    for form in forms
+    if form.islower()
+}
+_LONG_FIRST = frozenset(words[0] for words in _LONG_FORMS)
 
 
-def fold_names(text: str) -> str:
-    """The text with each known name's forms ("EU", "European Union") as one word."""
-    if not _NAME_HINT_RE.search(text):
-        return text
-    return _NAME_RE.sub(lambda m: f" {_NAME_FORMS[int(m.lastgroup[1:])][0]} ", text)  # type: ignore[index]
+def fold_names(tokens: list[str]) -> list[str]:
+    """Words (as written) with each known name's forms as one lower-case word: ["the", "EU"]
+    and ["the", "European", "Union"] both give ["the", "europeanunion"]."""
+    out: list[str] = []
+    lowered = [t.lower() for t in tokens]
+    i = 0
+    while i < len(tokens):
+        initial = _INITIALS.get(tokens[i])
+        if initial is not None:
+            out.append(initial)
+            i += 1
+            continue
+        if lowered[i] in _LONG_FIRST:
+            for size in (3, 2, 1):
+                name = _LONG_FORMS.get(tuple(lowered[i : i + size]))
+                if name is not None:
+                    out.append(name)
+                    i += size
+                    break
+            else:
+                out.append(lowered[i])
+                i += 1
+            continue
+        out.append(lowered[i])
+        i += 1
+    return out
 
 
 # Measures a text sets side by side: one is never the other ("imports" for a claim on exports).

@@ -742,8 +742,12 @@ _PEOPLE_STEMS = frozenset(_stem(w) for w in PEOPLE_NOUNS) | frozenset({"national
 def content_words(text: str) -> frozenset[str]:
     """The words that carry a sentence's topic, lower-cased and lightly stemmed."""
     out = set()
-    for match in _WORD_RE.finditer(fold_names(text).lower()):
-        word = match.group(0).replace("\u2019", "'").removesuffix("'s").strip("'-")
+    if "U.S." in text or "U.K." in text:
+        text = text.replace("U.S.", "US").replace("U.K.", "UK")
+    tokens = [
+        t.replace("\u2019", "'").removesuffix("'s").strip("'-") for t in _WORD_RE.findall(text)
+    ]
+    for word in fold_names(tokens):
         if len(word) < 3 or word in _STOP:
             continue
         out.add(_stem(word))
