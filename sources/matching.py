@@ -130,7 +130,7 @@ sent send sending
 saw see show register post hit remain continu make take took give gave go went put set kept
 keep bring brought recorded record logg log ended end stat say told announc releas publish
 travell travel went
-cross sail sailed transit transited pass passed pass call calling
+cross sail sailed transit transited pass passed
 """
 _LINK = frozenset(_LINK_VERBS.split())
 
