@@ -8,7 +8,10 @@ from factcheck.errors import DomainError
 
 FACT_CHECKER = "fact-checker"
 EDITOR = "editor"
-ROLES = (FACT_CHECKER, EDITOR)
+# Between editor and superuser: an editor who also manages people and API tokens on the desk's
+# own pages (not in the Django admin).
+ADMIN = "admin"
+ROLES = (FACT_CHECKER, EDITOR, ADMIN)
 
 # Editors work in the admin; fact-checkers only read there.
 _EDITOR_MODELS = {
@@ -37,8 +40,19 @@ def is_staff_admin(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_superuser", False))
 
 
+def is_desk_admin(user: Any) -> bool:
+    """May invite people, change their role, deactivate them and manage API tokens."""
+    return is_staff_admin(user) or ADMIN in role_names(user)
+
+
 def is_editor(user: Any) -> bool:
-    return is_staff_admin(user) or EDITOR in role_names(user)
+    return is_desk_admin(user) or EDITOR in role_names(user)
+
+
+def role_of(user: Any) -> str:
+    """The user's desk role (the highest one held), or "" without one."""
+    names = role_names(user)
+    return next((role for role in reversed(ROLES) if role in names), "")
 
 
 def is_fact_checker(user: Any) -> bool:
@@ -67,6 +81,7 @@ def grant_role_permissions(**kwargs: Any) -> None:
 
     editor, _ = Group.objects.get_or_create(name=EDITOR)
     checker, _ = Group.objects.get_or_create(name=FACT_CHECKER)
+    admin, _ = Group.objects.get_or_create(name=ADMIN)
     editor_perms = (
         Permission.objects.filter(
             content_type__app_label__in=list(_EDITOR_MODELS),
@@ -82,4 +97,5 @@ def grant_role_permissions(**kwargs: Any) -> None:
         ]
     )
     editor.permissions.add(*editor_perms, *view_perms)
+    admin.permissions.add(*editor_perms, *view_perms)
     checker.permissions.add(*view_perms)

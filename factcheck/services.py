@@ -10,7 +10,7 @@ from django.db import transaction
 
 from factcheck.audit import audit_record
 from factcheck.errors import DomainError
-from factcheck.roles import EDITOR, ROLES
+from factcheck.roles import ADMIN, EDITOR, ROLES
 
 
 @transaction.atomic
@@ -38,7 +38,7 @@ def user_create(
     User = get_user_model()
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError(f"a user named {username!r} already exists", code="conflict")
-    user = User(username=username, email=email, is_staff=role == EDITOR or staff_admin)
+    user = User(username=username, email=email, is_staff=role in (EDITOR, ADMIN) or staff_admin)
     user.is_superuser = staff_admin
     user.set_password(password)
     user.save()

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse
 
-from factcheck import health, pages
+from factcheck import health, pages, people_views
 
 admin.site.site_header = "Fact-checking desk"
 admin.site.site_title = "Fact-checking desk admin"
@@ -18,6 +18,18 @@ urlpatterns = [
         pages.post_only(back=lambda: reverse("home"))(auth_views.LogoutView.as_view()),
         name="logout",
     ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        people_views.ChoosePasswordView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("people/", include("factcheck.people_views")),
+    path("tokens/", include("api.views.tokens")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("search/", include("claims.search_views")),

@@ -20,7 +20,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["FigureReading", "canonical", "read_figure", "DIRECTION_WORDS", "OUTLOOK_WORDS"]
+__all__ = [
+    "FigureReading",
+    "canonical",
+    "fold_names",
+    "read_figure",
+    "DIRECTION_WORDS",
+    "OUTLOOK_WORDS",
+]
 
 _UP_WORDS = """
 rose rise rises rising risen increase increased increases increasing up grew grow grows
@@ -92,11 +99,68 @@ _SYNONYMS = {
 }
 
 
+# Names written in full or as initials, each folded to one word so that "the EU" and "the
+# European Union" say the same place (initials only as capitals: "US" is not "us").
+_NAME_FORMS = {
+    "europeanunion": ("european union", "EU"),
+    "euroarea": ("euro area", "euro zone", "eurozone"),
+    "unitedstates": ("united states", "US", "USA", "U.S."),
+    "unitedkingdom": ("united kingdom", "britain", "UK", "U.K."),
+    "unitednations": ("united nations", "UN"),
+    "uae": ("united arab emirates", "UAE"),
+    "gdp": ("gross domestic product", "GDP"),
+    "lng": ("liquefied natural gas", "LNG"),
+    "imf": ("international monetary fund", "IMF"),
+}
+_INITIALS = {
+    form.replace(".", ""): name
+    for name, forms in _NAME_FORMS.items()
+    for form in forms
+    if not form.islower()
+}
+_LONG_FORMS = {
+    tuple(form.split()): name
+    for name, forms in _NAME_FORMS.items()
+    for form in forms
+    if form.islower()
+}
+_LONG_FIRST = frozenset(words[0] for words in _LONG_FORMS)
+
+
+def fold_names(tokens: list[str]) -> list[str]:
+    """Words (as written) with each known name's forms as one lower-case word: ["the", "EU"]
+    and ["the", "European", "Union"] both give ["the", "europeanunion"]."""
+    out: list[str] = []
+    lowered = [t.lower() for t in tokens]
+    i = 0
+    while i < len(tokens):
+        initial = _INITIALS.get(tokens[i])
+        if initial is not None:
+            out.append(initial)
+            i += 1
+            continue
+        if lowered[i] in _LONG_FIRST:
+            for size in (3, 2, 1):
+                name = _LONG_FORMS.get(tuple(lowered[i : i + size]))
+                if name is not None:
+                    out.append(name)
+                    i += size
+                    break
+            else:
+                out.append(lowered[i])
+                i += 1
+            continue
+        out.append(lowered[i])
+        i += 1
+    return out
+
+
 # Measures a text sets side by side: one is never the other ("imports" for a claim on exports).
 _RIVAL_PAIRS = """
 export:import inflow:outflow urban:rural core:headline birth:death revenue:spending
 public:private male:female men:women boy:girl adult:child buyer:seller deficit:surplus
 producer:consumer monthly:annual weekly:annual nominal:real gross:net domestic:foreign
+euroarea:europeanunion
 """
 RIVALS: dict[str, frozenset[str]] = {}
 for _pair in _RIVAL_PAIRS.split():

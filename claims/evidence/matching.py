@@ -55,6 +55,7 @@ from claims.evidence.figure_words import (
     RIVALS,
     FigureReading,
     canonical,
+    fold_names,
     read_figure,
 )
 from claims.evidence.quantities import PEOPLE_NOUNS, convert, dimension, is_currency
@@ -135,6 +136,7 @@ sent send sending
 saw see show register post hit remain continu make take took give gave go went put set kept
 keep bring brought recorded record logg log ended end stat say told announc releas publish
 travell travel went
+cross sail sailed transit transited pass passed
 """
 _LINK = frozenset(_LINK_VERBS.split())
 
@@ -558,6 +560,32 @@ def _found_day(match: re.Match[str]) -> tuple[dt.date, bool] | None:
     return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1), False
 
 
+_PROSE_WORD_RE = re.compile(r"[^\W\d_]{2,}")
+_COMPARED_BEFORE_RE = re.compile(
+    r"\b(?:from|than|compared\s+(?:with|to)|versus|against)\s+(?:[^\s;]+\s+){0,4}?$",
+    re.IGNORECASE,
+)
+
+
+def _year_on_year(
+    text: str, line_start: int, match: re.Match[str], found: tuple[dt.date, bool]
+) -> tuple[dt.date, bool]:
+    """ "fell to 14% in August from 21% in August 2023": a month-year compared against, with the
+    same month named bare before it in its sentence, is the year before the text's own period."""
+    start = match.start()
+    if found[1] or not _COMPARED_BEFORE_RE.search(text, max(line_start, start - 40), start):
+        return found
+    month = (match.group("m1") or match.group("m2"))[:3].lower()
+    bare = re.compile(
+        rf"\b{month}[a-z]*\b(?!\.?,?\s+(?:\d{{1,2}}\D{{0,4}})?(?:19|20)\d\d)", re.IGNORECASE
+    )
+    sentence_start = max(text.rfind(". ", line_start, start), line_start)
+    if bare.search(text, sentence_start, start) is None:
+        return found
+    day = found[0]
+    return day.replace(year=day.year + 1), False
+
+
 def source_date(
     text: str, *, published: dt.date | None = None, captured: dt.date | None = None
 ) -> tuple[dt.date | None, str]:
@@ -583,9 +611,24 @@ def source_date(
             ):
                 return found[0], f"{found[0]:%-d %B %Y}, the date line of the text"
     latest: dt.date | None = None
+    # The headline, byline and dateline: the only short lines that may date the text.
+    lines = [m.end() for m in re.finditer(r"[^\n]*\S[^\n]*", text[:2000])][:3]
+    top = lines[-1] if lines else 0
     for match in _DAY_DATE_RE.finditer(text):
         found = _found_day(match)
-        if found is None or (captured is not None and found[0] > captured):
+        if found is None:
+            continue
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        line_end = text.find("\n", match.end())
+        line_end = line_end if line_end >= 0 else len(text)
+        if (
+            line_start > top
+            and line_end - line_start < 120
+            and len(_PROSE_WORD_RE.findall(text, line_start, line_end)) < 6
+        ):
+            continue  # below the top, a short line is a calendar or footer ("<< Apr 2019 >>")
+        found = _year_on_year(text, line_start, match, found)
+        if captured is not None and found[0] > captured:
             continue
         if latest is None or found[0] > latest:
             latest = found[0]
@@ -679,8 +722,13 @@ def analyse_text(
 # Words -----------------------------------------------------------------------------------------
 
 
+_NOT_PLURAL = frozenset({"news", "lens", "yes", "does", "goes", "gas"})
+
+
 def _stem(word: str) -> str:
     """A light stem: plurals and -ing/-ed endings off ("revenues" and "revenue" are one)."""
+    if len(word) == 4 and word[-1] == "s" and word[-2] not in "isu" and word not in _NOT_PLURAL:
+        return word[:-1]  # "cars", "jobs", "oils"
     if word.endswith("ss") or len(word) < 5:
         return word
     if word.endswith("ies"):
@@ -700,8 +748,12 @@ _PEOPLE_STEMS = frozenset(_stem(w) for w in PEOPLE_NOUNS) | frozenset({"national
 def content_words(text: str) -> frozenset[str]:
     """The words that carry a sentence's topic, lower-cased and lightly stemmed."""
     out = set()
-    for match in _WORD_RE.finditer(text.lower()):
-        word = match.group(0).replace("\u2019", "'").removesuffix("'s").strip("'-")
+    if "U.S." in text or "U.K." in text:
+        text = text.replace("U.S.", "US").replace("U.K.", "UK")
+    tokens = [
+        t.replace("\u2019", "'").removesuffix("'s").strip("'-") for t in _WORD_RE.findall(text)
+    ]
+    for word in fold_names(tokens):
         if len(word) < 3 or word in _STOP:
             continue
         out.add(_stem(word))
@@ -889,10 +941,47 @@ _FIRST_MONTHS_RE = re.compile(
 )
 
 
+_SEASON_MONTHS_RE = re.compile(
+    rf"\s*(?P<m1>{_MONTHS})\.?\s*[-\u2013/]\s*(?:{_MONTHS})\.?\s+(?:season|marketing|crop|year)",
+    re.IGNORECASE,
+)
+_TO_DATE_BEFORE_RE = re.compile(
+    r"\b(?:as\s+of|as\s+at|through|up\s+to|until|till|by)\s+$", re.IGNORECASE
+)
+
+
+def _season_to_date(sentence: SentenceFacts, date: DateRef, text: str) -> DateRef:
+    """ "4 million tons in the 2023/24 July-June season as of Aug. 25": a split year that names
+    the month it starts, counted to a day the sentence gives, is the months from its start to
+    that day (the day's year is the one inside the season)."""
+    if date.precision != "year" or date.end.year != date.start.year + 1:
+        return date
+    season = _SEASON_MONTHS_RE.match(text, date.span.end)
+    if season is None:
+        return date
+    first = dt.date(date.start.year, _MONTH_NO[season.group("m1")[:3].lower()], 1)
+    for day in sentence.dates:
+        if day.precision != "day" or not _TO_DATE_BEFORE_RE.search(
+            text[max(0, day.span.start - 12) : day.span.start]
+        ):
+            continue
+        for year in (first.year, first.year + 1):
+            try:
+                last = day.end.replace(year=year)
+            except ValueError:
+                continue
+            if first <= last < first.replace(year=first.year + 1):
+                raw = f"{date.raw} \u2026 {' '.join(day.raw.split())}"
+                return DateRef(first, last, "day", raw, date.span, date.role, date.source)
+    return date
+
+
 def _narrowed(sentence: SentenceFacts, date: DateRef, text: str = "") -> DateRef:
     """ "In January of last year, X, versus Y this year": a sentence that names a month without
     its year and sets figures against "last year" and "this year" means that month of each;
     "the first 11 months of this year" is January to November of it."""
+    if text and date.end.year == date.start.year + 1:
+        return _season_to_date(sentence, date, text)
     if date.precision != "year" or date.start.year != date.end.year:
         return date
     if text:
@@ -1123,7 +1212,7 @@ def _gate(
     if whose:
         return f"counts something else (the source's figure is {whose[0].title()}'s)"
     for group in reading.groups:
-        words = [canonical(_stem(w)) for w in group.split() if w not in _STOP and w.isalpha()]
+        words = [canonical(w) for w in content_words(group) if w.isalpha()]
         if words and not any(w in claimed.concept_words or facts.is_lead(w, index) for w in words):
             return f"counts something else (the source's figure is for {group.title()})"
     if reading.outlook and not claimed.outlook:

@@ -105,11 +105,18 @@ _SAME_PERIOD_RE = re.compile(
 )
 # Fiscal years: "FY24", "FY2023-24", "fiscal year 2023-24", "fiscal 2025", "the next fiscal year".
 _FISCAL_RE = re.compile(
-    r"\b(?:(?:the\s+)?(?P<rel>next|current|this|last|previous|coming|new)\s+"
+    r"\b(?:(?:the\s+|its\s+|their\s+)?(?P<rel>next|current|this|last|previous|coming|new|latest"
+    r"|most\s+recent|past)\s+"
     r"(?:fiscal|financial)\s+year\b(?!\s*(?:19|20)\d\d)"
     r"|(?:fy|fiscal\s+year|financial\s+year|fiscal|budget\s+year)\s?'?(?P<y1>(?:19|20)?\d\d)"
     r"(?:\s*(?:-|\u2013|/)\s*(?P<y2>(?:19|20)?\d\d))?\b(?![\d%])"
     rf"|(?P<y3>{_YEAR})\s*(?:-|\u2013|/)\s*(?P<y4>\d\d)\s+(?:fiscal|financial)\s+year\b)"
+)
+# "the fiscal year that ended March 31", "the year ending 30 June 2024": twelve months to that day.
+_YEAR_ENDED_RE = re.compile(
+    r"\b(?P<fiscal>(?:fiscal|financial)\s+)?year\s+(?:that\s+|which\s+)?end(?:ed|ing|s)\s+(?:on\s+)?"
+    rf"(?:{_mon('mon')}\s*(?P<d>{_DAY})|(?P<d2>{_DAY})(?:\s+of)?\s+{_mon('mon2')})"
+    rf"(?:,?\s+(?P<y>{_YEAR}))?\b"
 )
 _HYPHEN_YEAR_RE = re.compile(rf"\b(?:early|mid|late|end)-(?P<y>{_YEAR})\b")
 _QUARTER_RE = re.compile(rf"\b(?P<q>[qh][1-4])\s*(?:of\s+)?(?P<y>{_YEAR})\b")
@@ -449,6 +456,25 @@ def _collect(text: str, folded: str, start: int, end: int) -> list[_Raw]:
 
             add(m, resolve_md, 4)
 
+    for m in scan(_YEAR_ENDED_RE, digit_month and time_word):
+        name = m["mon"] or m["mon2"]
+        if not _capitalised(text[m.start("mon") if m["mon"] else m.start("mon2")]):
+            continue
+        month, day_no = _month_no(name), _day(m["d"] or m["d2"])
+        precision = "fiscal_year" if m["fiscal"] else "month"
+        given = int(m["y"]) if m["y"] else None
+
+        def resolve_ended(ctx: DateContext, month=month, day_no=day_no, given=given, p=precision):
+            year = given or _year_without(ctx, month)
+            last = _safe_date(year, month, day_no) if year else None
+            if last is None:
+                return None
+            following = last + dt.timedelta(days=1)
+            first = _safe_date(following.year - 1, following.month, following.day)
+            return (first, last, p, "explicit" if given else "relative") if first else None
+
+        add(m, resolve_ended, 1, s=m.start("fiscal") if m["fiscal"] else m.start())
+
     for m in scan(_HYPHEN_YEAR_RE, digit):
         year = int(m["y"])
         a, b = dt.date(year, 1, 1), dt.date(year, 12, 31)
@@ -585,8 +611,9 @@ def _full_year(two_or_four: str, base: int | None = None) -> int:
 def _fiscal(m: re.Match[str]):
     """A resolver for a fiscal-year expression, or None when it is not one."""
     if m["rel"]:
-        rel = m["rel"].lower()
-        step = {"next": 1, "coming": 1, "new": 1, "last": -1, "previous": -1}.get(rel, 0)
+        rel = " ".join(m["rel"].lower().split())
+        backward = ("last", "previous", "latest", "most recent", "past")
+        step = 1 if rel in ("next", "coming", "new") else -1 if rel in backward else 0
 
         def resolve_rel(ctx: DateContext, step=step):
             pub = ctx.published

@@ -70,7 +70,11 @@ _NUMBER_RE = re.compile(
     rf"(?:[\s-]point[\s-](?P<pointd>{_DIGIT_WORD}(?:[\s-]{_DIGIT_WORD})*))?"
     rf"|(?P<frac>(?<![\w-])(?:(?:a|one)[\s-]+(?:{_FRACTION_ALT})|(?P<fracn>two|three|four|five"
     rf"|six|seven|eight|nine)[\s-]+(?:{_FRACTION_ALT})|half)\b"
-    r"(?=\s+(?:of|more|fewer|less|higher|lower|as|the|its|their)\b))"
+    r"(?=\s+(?:of|more|fewer|less|higher|lower|as|the|its|their)\b)"
+    # "fell by about a quarter", "rose by a fifth": after "by", a fraction is a change.
+    r"|(?:(?<=\bby\s)|(?<=\bby\sabout\s)|(?<=\bby\saround\s)|(?<=\bby\snearly\s)"
+    r"|(?<=\bby\salmost\s)|(?<=\bby\sroughly\s)|(?<=\bby\smore\sthan\s))"
+    rf"(?P<fracby>(?:a|one)[\s-]+(?:{_FRACTION_ALT}))\b(?!\s+(?:of\s+an?\s+)?(?:century|hour)))"
     r"|(?P<mult>(?<![\w-])(?:doubl|tripl|trebl|quadrupl|halv)(?:ed|ing)\b"
     r"|(?<![\w-])(?:double|twice)(?=\s+(?:that|the|its|their|as|what)\b))"
     r"|(?P<words>(?<![\w-])(?:(?P<art>half\s+an?|an?)\s+(?P<artscale>thousand|million|billion"
@@ -328,6 +332,14 @@ def _point_digits(words: str) -> str:
     return "".join(_DIGIT_WORDS[w] for w in re.findall(r"[a-z]+", words.lower()))
 
 
+_CHANGED_BY_RE = re.compile(
+    r"\b(?:rose|risen|fell|fallen|dropped|declined|decreased|increased|grew|grown|shrank|shrunk"
+    r"|jumped|climbed|slumped|plunged|gained|lost|expanded|contracted|cut|reduced|raised"
+    r"|lowered|slipped|slid|surged|soared|tumbled|up|down)\s+by\s+(?:[a-z]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
 def _parse_number(match: re.Match[str], p: _Parse) -> bool:
     if match["digits"]:
         p.value = match["digits"]
@@ -336,6 +348,10 @@ def _parse_number(match: re.Match[str], p: _Parse) -> bool:
             p.words = True
         return True
     if match["frac"]:
+        if match["fracby"] and not _CHANGED_BY_RE.search(
+            match.string, max(0, match.start() - 48), match.start()
+        ):
+            return False  # "delayed by a quarter" is a time, not a share
         phrase = match["frac"].lower()
         p.words = True
         p.kind, p.unit, p.unit_source = "percentage", "percent", "fraction"
