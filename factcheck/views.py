@@ -40,6 +40,15 @@ def desk_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     return wrapped
 
 
+def refuse_unless_desk(request: HttpRequest) -> None:
+    """For a desk action posted from a page: 403 (PermissionDenied) unless the user is signed in
+    with a desk role (fact-checker or editor)."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied("log in to work on claims")
+    if not is_fact_checker(request.user):
+        raise PermissionDenied("only fact-checkers and editors may do this")
+
+
 POST_ONLY = (
     "That address only takes a submitted form, so nothing was done; here is the page it belongs to."
 )

@@ -14,9 +14,8 @@ from django.views.decorators.http import require_GET
 
 from factcheck.errors import DomainError
 from factcheck.redirects import redirect_next
-from factcheck.roles import is_fact_checker
 from factcheck.submissions import once_per_submission
-from factcheck.views import post_only
+from factcheck.views import post_only, refuse_unless_desk
 from sources import selectors, services
 from sources.models import CaptureState, Source
 from sources.reader import reader_html, reader_html_with_passage
@@ -34,17 +33,10 @@ SANDBOX_POLICY = (
 _KEPT_STATES = (CaptureState.ARCHIVED, CaptureState.PARTIAL, CaptureState.FAILED)
 
 
-def _researcher(request: HttpRequest) -> None:
-    if not request.user.is_authenticated:
-        raise PermissionDenied("log in to work on claims")
-    if not is_fact_checker(request.user):
-        raise PermissionDenied("only fact-checkers and editors may do this")
-
-
 @post_only(back=lambda source_id: reverse("home"))
 @once_per_submission
 def source_capture_again(request: HttpRequest, source_id: int) -> HttpResponse:
-    _researcher(request)
+    refuse_unless_desk(request)
     source = get_object_or_404(Source, pk=source_id)
     try:
         services.capture_request(actor=request.user, source=source)

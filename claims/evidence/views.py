@@ -15,9 +15,8 @@ from claims.evidence import selectors, services
 from claims.evidence.models import EvidenceSuggestion, RecheckAlert
 from claims.models import Claim
 from factcheck.errors import DomainError
-from factcheck.roles import is_fact_checker
 from factcheck.submissions import once_per_submission
-from factcheck.views import post_only
+from factcheck.views import post_only, refuse_unless_desk
 from sources import services as archive
 from sources.models import Capture
 
@@ -35,17 +34,10 @@ def _claim_page_of(model: type[EvidenceSuggestion] | type[RecheckAlert], key: st
     return back
 
 
-def _researcher(request: HttpRequest) -> None:
-    if not request.user.is_authenticated:
-        raise PermissionDenied("log in to work on claims")
-    if not is_fact_checker(request.user):
-        raise PermissionDenied("only fact-checkers and editors may do this")
-
-
 @post_only(back=_claim_page)
 @once_per_submission
 def source_add(request: HttpRequest, claim_id: int) -> HttpResponse:
-    _researcher(request)
+    refuse_unless_desk(request)
     claim = get_object_or_404(Claim, pk=claim_id)
     try:
         services.source_link(
@@ -65,7 +57,7 @@ def source_add(request: HttpRequest, claim_id: int) -> HttpResponse:
 @post_only(back=_claim_page)
 @once_per_submission
 def source_upload(request: HttpRequest, claim_id: int) -> HttpResponse:
-    _researcher(request)
+    refuse_unless_desk(request)
     claim = get_object_or_404(Claim, pk=claim_id)
     upload = request.FILES.get("file")
     if upload is None:
@@ -91,7 +83,7 @@ def source_upload(request: HttpRequest, claim_id: int) -> HttpResponse:
 @require_GET
 def claim_captures(request: HttpRequest, claim_id: int) -> JsonResponse:
     """Latest capture state of each of a claim's sources (polled by the claim page)."""
-    _researcher(request)
+    refuse_unless_desk(request)
     rows = selectors.claim_capture_states(claim_id)
     return JsonResponse({"captures": rows, "pending": any(r.get("pending") for r in rows)})
 
@@ -100,7 +92,7 @@ def claim_captures(request: HttpRequest, claim_id: int) -> JsonResponse:
 @once_per_submission
 def capture_text_rerun(request: HttpRequest, capture_id: int) -> HttpResponse:
     """Read a capture's text again from its archive (queued for a worker)."""
-    _researcher(request)
+    refuse_unless_desk(request)
     capture = get_object_or_404(Capture.objects.select_related("source"), pk=capture_id)
     try:
         archive.capture_text_rerun(actor=request.user, capture=capture)
@@ -121,7 +113,7 @@ def _back_to_claim(claim_id: int, anchor: str) -> HttpResponse:
 @post_only(back=_claim_page_of(EvidenceSuggestion, "suggestion_id"))
 @once_per_submission
 def suggestion_confirm(request: HttpRequest, suggestion_id: int) -> HttpResponse:
-    _researcher(request)
+    refuse_unless_desk(request)
     suggestion = get_object_or_404(EvidenceSuggestion, pk=suggestion_id)
     try:
         evidence = services.evidence_confirm_suggestion(actor=request.user, suggestion=suggestion)
@@ -136,7 +128,7 @@ def suggestion_confirm(request: HttpRequest, suggestion_id: int) -> HttpResponse
 @post_only(back=_claim_page_of(EvidenceSuggestion, "suggestion_id"))
 @once_per_submission
 def suggestion_discard(request: HttpRequest, suggestion_id: int) -> HttpResponse:
-    _researcher(request)
+    refuse_unless_desk(request)
     suggestion = get_object_or_404(EvidenceSuggestion, pk=suggestion_id)
     try:
         services.evidence_discard_suggestion(actor=request.user, suggestion=suggestion)
@@ -151,7 +143,7 @@ def suggestion_discard(request: HttpRequest, suggestion_id: int) -> HttpResponse
 @once_per_submission
 def claim_match_again(request: HttpRequest, claim_id: int) -> HttpResponse:
     """Look for evidence again in the claim's archived sources (queued; the page shows it soon)."""
-    _researcher(request)
+    refuse_unless_desk(request)
     claim = get_object_or_404(Claim, pk=claim_id)
     services.evidence_match_request(claim_id=claim.pk)
     messages.success(request, "Matching the claim against its archived sources again.")
@@ -161,7 +153,7 @@ def claim_match_again(request: HttpRequest, claim_id: int) -> HttpResponse:
 @post_only(back=_claim_page_of(RecheckAlert, "alert_id"))
 @once_per_submission
 def recheck_alert_resolve(request: HttpRequest, alert_id: int) -> HttpResponse:
-    _researcher(request)
+    refuse_unless_desk(request)
     alert = get_object_or_404(RecheckAlert, pk=alert_id)
     try:
         services.recheck_alert_resolve(
