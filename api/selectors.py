@@ -75,7 +75,7 @@ def captures_by_id(ids: list[int]) -> dict[int, Capture]:
 
 def captures_visible_to(user: Any, *, with_text: bool = False) -> QuerySet[Capture]:
     """The desk sees every capture; others the archived captures behind a published verdict
-    (the rule of sources.selectors.capture_visible_to, as a queryset)."""
+    (the rule of claims.evidence.selectors.capture_visible_to, as a queryset)."""
     captures = Capture.objects.all()
     if not with_text:
         captures = captures.defer("text", "headers")

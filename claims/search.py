@@ -14,6 +14,10 @@ searched include archived web pages, which must never reach a page as live HTML.
 
 Who sees what: the desk (fact-checkers and editors) searches everything; anyone else, signed in
 without a role or anonymous, finds published claims only - no articles, no captures.
+
+Why one module past 400 lines: each kind of hit has a PostgreSQL and a SQLite side that must
+agree (the same visibility, the same snippet rules), and keeping both sides of every kind
+together is what keeps them agreeing; the expressions the indexes are built on live here too.
 """
 
 from __future__ import annotations

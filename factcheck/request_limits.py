@@ -11,7 +11,7 @@ and the views run, RequestBodyLimitMiddleware:
   visitor who is not signed in is sent to the login page, as by every desk page; a
   signed-in user without a desk role and an anonymous API caller get a 403;
 * refuses (413) a body whose Content-Length is over its limit, reading none of it: an upload
-  may hold one file of FETCH_MAX_BYTES (what sources.services.source_upload accepts) plus
+  may hold one file of FETCH_MAX_BYTES (what claims.evidence.services.source_upload accepts) plus
   UPLOAD_FORM_OVERHEAD for its other fields; any other body DATA_UPLOAD_MAX_MEMORY_SIZE;
 * and, for what it lets through, UploadLimitHandler (first of FILE_UPLOAD_HANDLERS) stops
   reading a file the moment it passes FETCH_MAX_BYTES, however the body was framed. Its

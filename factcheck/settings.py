@@ -390,7 +390,7 @@ SPECTACULAR_SETTINGS = {
         "ClaimKindEnum": "claims.models.ClaimKind",
         "CaptureStateEnum": "sources.models.CaptureState",
         "SourceKindEnum": "sources.models.SourceKind",
-        "RelationEnum": "sources.models.Relation",
+        "RelationEnum": "claims.evidence.models.Relation",
         "DatePrecisionEnum": "claims.models.DatePrecision",
         "WebhookEventEnum": "api.models.WebhookEvent",
     },

@@ -3,9 +3,9 @@ CAPTURE_VISIBLE_TO's answer (the archive does not know who the desk is).
 
 Compatibility layer: the evidence selectors moved to claims.evidence.selectors (#16). Scripts
 written before, among them the evaluation scorers, still call
-``sources.selectors.evidence_suggestions_for_claim``: the names in ``MOVED`` resolve on first use
-through the module named by the setting SOURCES_MOVED_SELECTORS (import_string), not through an
-import of claims.
+``sources.selectors.evidence_suggestions_for_claim``: the names it no longer defines resolve on
+first use through the module named by the setting SOURCES_MOVED_SELECTORS (factcheck.moved),
+not through an import of claims.
 """
 
 from __future__ import annotations
@@ -16,25 +16,10 @@ from typing import Any
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from factcheck.moved import moved_to
 from sources.models import Capture
 
-MOVED = frozenset(
-    {
-        "claim_capture_states",
-        "claim_evidence_panels",
-        "evidence_for_claim",
-        "evidence_public",
-        "evidence_suggestions_for_claim",
-        "evidence_usable",
-        "open_recheck_alerts",
-    }
-)
-
-
-def __getattr__(name: str) -> Any:
-    if name in MOVED:
-        return import_string(f"{settings.SOURCES_MOVED_SELECTORS}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = moved_to("SOURCES_MOVED_SELECTORS", __name__)
 
 
 def capture_summary(capture: Capture | None) -> dict[str, Any]:

@@ -13,9 +13,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from factcheck.errors import DomainError
-from factcheck.pages import post_only
+from factcheck.pages import desk_required, post_only
 from factcheck.redirects import redirect_next
-from factcheck.roles import is_fact_checker
 from factcheck.submissions import once_per_submission
 from sources import selectors, services
 from sources.models import CaptureState, Source
@@ -34,17 +33,10 @@ SANDBOX_POLICY = (
 _KEPT_STATES = (CaptureState.ARCHIVED, CaptureState.PARTIAL, CaptureState.FAILED)
 
 
-def _researcher(request: HttpRequest) -> None:
-    if not request.user.is_authenticated:
-        raise PermissionDenied("log in to work on claims")
-    if not is_fact_checker(request.user):
-        raise PermissionDenied("only fact-checkers and editors may do this")
-
-
+@desk_required
 @post_only(back=lambda source_id: reverse("home"))
 @once_per_submission
 def source_capture_again(request: HttpRequest, source_id: int) -> HttpResponse:
-    _researcher(request)
     source = get_object_or_404(Source, pk=source_id)
     try:
         services.capture_request(actor=request.user, source=source)

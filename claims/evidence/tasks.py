@@ -8,24 +8,26 @@ under them when the code moved (#16) still find their task.
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Any
 
 from celery import shared_task
 from django.db import OperationalError
 
-_MATCH_SOFT_LIMIT = 120
-_MATCH_HARD_LIMIT = 150
+_MATCHING: dict[str, Any] = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "soft_time_limit": 120,
+    "time_limit": 150,
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+    "max_retries": 5,
+    "ignore_result": True,
+}
 
 
 @shared_task(
     name="sources.match_evidence_for_capture",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=_MATCH_SOFT_LIMIT,
-    time_limit=_MATCH_HARD_LIMIT,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=5,
-    ignore_result=True,
+    **_MATCHING,
 )
 def match_evidence_for_capture(capture_id: int) -> dict:
     """A capture was archived: suggest passages for its source's claims and re-check verdicts."""
@@ -36,14 +38,7 @@ def match_evidence_for_capture(capture_id: int) -> dict:
 
 @shared_task(
     name="sources.match_evidence_for_claim",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=_MATCH_SOFT_LIMIT,
-    time_limit=_MATCH_HARD_LIMIT,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=5,
-    ignore_result=True,
+    **_MATCHING,
 )
 def match_evidence_for_claim(claim_id: int, source_id: int | None = None) -> dict:
     """A claim was edited, or an archived source was linked to it: match it again."""

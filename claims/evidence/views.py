@@ -15,8 +15,7 @@ from claims.evidence import selectors, services
 from claims.evidence.models import EvidenceSuggestion, RecheckAlert
 from claims.models import Claim
 from factcheck.errors import DomainError
-from factcheck.pages import post_only
-from factcheck.roles import is_fact_checker
+from factcheck.pages import desk_required, post_only
 from factcheck.submissions import once_per_submission
 from sources import services as archive
 from sources.models import Capture
@@ -35,17 +34,10 @@ def _claim_page_of(model: type[EvidenceSuggestion] | type[RecheckAlert], key: st
     return back
 
 
-def _researcher(request: HttpRequest) -> None:
-    if not request.user.is_authenticated:
-        raise PermissionDenied("log in to work on claims")
-    if not is_fact_checker(request.user):
-        raise PermissionDenied("only fact-checkers and editors may do this")
-
-
+@desk_required
 @post_only(back=_claim_page)
 @once_per_submission
 def source_add(request: HttpRequest, claim_id: int) -> HttpResponse:
-    _researcher(request)
     claim = get_object_or_404(Claim, pk=claim_id)
     try:
         services.source_link(
@@ -62,10 +54,10 @@ def source_add(request: HttpRequest, claim_id: int) -> HttpResponse:
     return redirect("claims:detail", claim_id=claim.pk)
 
 
+@desk_required
 @post_only(back=_claim_page)
 @once_per_submission
 def source_upload(request: HttpRequest, claim_id: int) -> HttpResponse:
-    _researcher(request)
     claim = get_object_or_404(Claim, pk=claim_id)
     upload = request.FILES.get("file")
     if upload is None:
@@ -88,19 +80,19 @@ def source_upload(request: HttpRequest, claim_id: int) -> HttpResponse:
     return redirect("claims:detail", claim_id=claim.pk)
 
 
+@desk_required
 @require_GET
 def claim_captures(request: HttpRequest, claim_id: int) -> JsonResponse:
     """Latest capture state of each of a claim's sources (polled by the claim page)."""
-    _researcher(request)
     rows = selectors.claim_capture_states(claim_id)
     return JsonResponse({"captures": rows, "pending": any(r.get("pending") for r in rows)})
 
 
+@desk_required
 @post_only(back=lambda capture_id: reverse("sources:capture", args=[capture_id]))
 @once_per_submission
 def capture_text_rerun(request: HttpRequest, capture_id: int) -> HttpResponse:
     """Read a capture's text again from its archive (queued for a worker)."""
-    _researcher(request)
     capture = get_object_or_404(Capture.objects.select_related("source"), pk=capture_id)
     try:
         archive.capture_text_rerun(actor=request.user, capture=capture)
@@ -118,10 +110,10 @@ def _back_to_claim(claim_id: int, anchor: str) -> HttpResponse:
     return redirect(_claim_page(claim_id) + f"#{anchor}")
 
 
+@desk_required
 @post_only(back=_claim_page_of(EvidenceSuggestion, "suggestion_id"))
 @once_per_submission
 def suggestion_confirm(request: HttpRequest, suggestion_id: int) -> HttpResponse:
-    _researcher(request)
     suggestion = get_object_or_404(EvidenceSuggestion, pk=suggestion_id)
     try:
         evidence = services.evidence_confirm_suggestion(actor=request.user, suggestion=suggestion)
@@ -133,10 +125,10 @@ def suggestion_confirm(request: HttpRequest, suggestion_id: int) -> HttpResponse
     return _back_to_claim(suggestion.claim_id, "suggested-evidence")
 
 
+@desk_required
 @post_only(back=_claim_page_of(EvidenceSuggestion, "suggestion_id"))
 @once_per_submission
 def suggestion_discard(request: HttpRequest, suggestion_id: int) -> HttpResponse:
-    _researcher(request)
     suggestion = get_object_or_404(EvidenceSuggestion, pk=suggestion_id)
     try:
         services.evidence_discard_suggestion(actor=request.user, suggestion=suggestion)
@@ -147,21 +139,21 @@ def suggestion_discard(request: HttpRequest, suggestion_id: int) -> HttpResponse
     return _back_to_claim(suggestion.claim_id, "suggested-evidence")
 
 
+@desk_required
 @post_only(back=_claim_page)
 @once_per_submission
 def claim_match_again(request: HttpRequest, claim_id: int) -> HttpResponse:
     """Look for evidence again in the claim's archived sources (queued; the page shows it soon)."""
-    _researcher(request)
     claim = get_object_or_404(Claim, pk=claim_id)
     services.evidence_match_request(claim_id=claim.pk)
     messages.success(request, "Matching the claim against its archived sources again.")
     return _back_to_claim(claim.pk, "suggested-evidence")
 
 
+@desk_required
 @post_only(back=_claim_page_of(RecheckAlert, "alert_id"))
 @once_per_submission
 def recheck_alert_resolve(request: HttpRequest, alert_id: int) -> HttpResponse:
-    _researcher(request)
     alert = get_object_or_404(RecheckAlert, pk=alert_id)
     try:
         services.recheck_alert_resolve(

@@ -1,8 +1,8 @@
 """Writes for a claim's evidence that the workflow answers for: retracting a source from a claim.
 
-Linking lives in sources.services (it knows URLs and captures); retracting is the desk's
-judgement on a claim, so it locks the claim, withdraws an approval that rested on the source,
-and keeps the link and its archive for the record.
+Linking lives in claims.evidence.services (it queues captures in the archive); retracting is
+the desk's judgement on a claim, so it locks the claim, withdraws an approval that rested on the
+source, and keeps the link and its archive for the record.
 """
 
 from __future__ import annotations

@@ -6,18 +6,14 @@ Compatibility layer: linking a source to a claim, uploads to a claim, evidence m
 suggestions and re-check alerts moved to the desk (claims.evidence.services, #16), and the
 archive imports nothing of claims. Scripts written before the move, among them the evaluation
 scorers, still call ``sources.services.source_link``, ``source_upload`` and
-``evidence_match_capture``: those names (and the other moved ones in ``MOVED``) resolve on first
-use through the module named by the setting ``SOURCES_MOVED_SERVICES`` (import_string), not
+``evidence_match_capture``: those names (every public name of the new module) resolve on first
+use through the module named by the setting ``SOURCES_MOVED_SERVICES`` (factcheck.moved), not
 through an import. New code imports them from claims.evidence.services.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.conf import settings
-from django.utils.module_loading import import_string
-
+from factcheck.moved import moved_to
 from sources.services.archive_files import SOFTWARE
 from sources.services.capturing import CaptureOutcome, capture_perform, capture_timed_out
 from sources.services.jobs import (
@@ -60,28 +56,5 @@ __all__ = [
     "upload_store",
 ]
 
-# The names that moved to the desk, still answered here (see the module docstring).
-MOVED = frozenset(
-    {
-        "MATCHER",
-        "RECHECK",
-        "MatchSummary",
-        "capture_text_facts",
-        "claim_facts",
-        "evidence_confirm_suggestion",
-        "evidence_discard_suggestion",
-        "evidence_match_capture",
-        "evidence_match_claim",
-        "evidence_match_request",
-        "evidence_recheck_capture",
-        "recheck_alert_resolve",
-        "source_link",
-        "source_upload",
-    }
-)
-
-
-def __getattr__(name: str) -> Any:
-    if name in MOVED:
-        return import_string(f"{settings.SOURCES_MOVED_SERVICES}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# The names that moved to the desk resolve there (see the module docstring).
+__getattr__ = moved_to("SOURCES_MOVED_SERVICES", __name__)
