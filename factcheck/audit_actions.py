@@ -10,6 +10,14 @@ from __future__ import annotations
 ACTIONS: dict[str, str] = {
     # People and access (factcheck, api)
     "user.created": "An account was made (manage.py create_user), with its role.",
+    "user.invited": "A desk admin invited a person by e-mail, with a role (no password yet).",
+    "user.invited_again": "An invitation was sent again to a person who has not set a password.",
+    "user.invite_sent": "An invitation e-mail (a one-time set-password link) was sent.",
+    "user.invite_email_failed": "An invitation e-mail could not be sent; the reason is kept.",
+    "user.password_set": "A person chose their password from a one-time link.",
+    "user.role_changed": "A desk admin changed a person's role.",
+    "user.deactivated": "A desk admin deactivated an account; its history stays.",
+    "user.reactivated": "A desk admin reactivated an account.",
     "login.locked_out": "Logging in was locked for an account or address after failed tries.",
     "api_token.created": "An API token was made for a consumer (shown once).",
     "api_token.revoked": "An API token was revoked; calls with it are refused.",

@@ -21,7 +21,7 @@ from api.models import ApiToken
 from api.services import api_token_create
 from factcheck.models import AuditEvent
 from factcheck.roles import ADMIN, EDITOR, FACT_CHECKER, role_of
-from tests.conftest import PASSWORD
+from tests.support.fixtures import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import datetime as dt
 
 from claims.extraction import DateContext, find_dates, find_figures
 from sources.matching import AGREES, DISAGREES, analyse_text, match_claim
-from tests.evidence.test_same_quantity import about, claim
+from tests.claims.evidence.test_same_quantity import about, claim
 
 APRIL_TO_MARCH = (dt.date(2022, 4, 1), dt.date(2023, 3, 31), "year")
 MARCH_2023 = (dt.date(2023, 3, 1), dt.date(2023, 3, 31), "month")

@@ -9,7 +9,7 @@ import datetime as dt
 
 from claims.extraction import DateContext, find_dates
 from sources.matching import AGREES, DISAGREES, MENTIONS, analyse_text, match_claim, source_date
-from tests.evidence.test_same_quantity import about, claim
+from tests.claims.evidence.test_same_quantity import about, claim
 
 FISCAL_2019_20 = (dt.date(2019, 4, 1), dt.date(2020, 3, 31), "year")
 SEPTEMBER_2021 = (dt.date(2021, 9, 1), dt.date(2021, 9, 30), "month")
