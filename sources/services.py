@@ -49,10 +49,12 @@ from sources.models import (
     TextStatus,
 )
 from sources.normalise import InvalidURL, normalise_url
+from sources.policy import fetch_policy
 from sources.politeness import host_slot
 from sources.signals import capture_finished
 from sources.text import ExtractedText
 from sources.uploads import ACCEPTED, SNIFF_BYTES, upload_type
+from sources.wacz import package_capture
 from sources.warc import (
     WarcReadError,
     read_response_payload,
@@ -76,19 +78,6 @@ UPLOAD_TYPES = {
     "image/gif": SourceKind.UPLOAD,
     "image/webp": SourceKind.UPLOAD,
 }
-
-
-def fetch_policy() -> fetcher.FetchPolicy:
-    """The fetcher's limits, from settings (the only place they are read)."""
-    return fetcher.FetchPolicy(
-        allow_private=settings.FETCH_ALLOW_PRIVATE,
-        connect_timeout=settings.FETCH_CONNECT_TIMEOUT,
-        total_timeout=settings.FETCH_TOTAL_TIMEOUT,
-        max_bytes=settings.FETCH_MAX_BYTES,
-        max_decompressed_bytes=settings.FETCH_MAX_BYTES,
-        max_redirects=settings.FETCH_MAX_REDIRECTS,
-        user_agent=settings.FETCH_USER_AGENT,
-    )
 
 
 def _require_researcher(actor: Any) -> None:
@@ -856,6 +845,8 @@ def _archive(
     facts.update(title=title, **_text_facts(capture.pk, reading))
     if not _finish(capture, state, reason=reason, source_title=title, **facts):
         return CaptureOutcome(state, detail="already finished by another worker")
+    if state in (CaptureState.ARCHIVED, CaptureState.PARTIAL):
+        package_capture(capture)  # WACZ, signature, timestamp; a failure is recorded, not raised
     return CaptureOutcome(state, detail=reason)
 
 
