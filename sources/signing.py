@@ -110,6 +110,14 @@ def load_public_key(b64_der: str) -> ec.EllipticCurvePublicKey:
     return key
 
 
+def load_public_key_pem(pem: bytes) -> ec.EllipticCurvePublicKey:
+    """A PEM public key (as published at /.well-known/); ValueError if it is not P-256."""
+    key = serialization.load_pem_public_key(pem)
+    if not isinstance(key, ec.EllipticCurvePublicKey) or not isinstance(key.curve, ec.SECP256R1):
+        raise ValueError("the public key is not an ECDSA P-256 key")
+    return key
+
+
 def signature_valid(text: str, signature_b64: str, key: ec.EllipticCurvePublicKey) -> bool:
     try:
         raw = base64.b64decode(signature_b64, validate=True)

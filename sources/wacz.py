@@ -185,7 +185,7 @@ def wacz_name(capture: Capture) -> str:
     return f"{stem}.wacz"
 
 
-def _sha256_file(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):
@@ -201,7 +201,7 @@ def write_package(capture: Capture, folder: Path, *, policy: fetcher.FetchPolicy
     out = folder / Path(wacz_name(capture)).name
     build_wacz([warc_path], out, title=capture.title)
     package = sign_wacz(out, policy=policy)
-    package.sha256 = _sha256_file(out)
+    package.sha256 = sha256_file(out)
     package.size = out.stat().st_size
     return package
 
