@@ -3,7 +3,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from api import library_views, views, webhook_views
+from api import archive_key_views, library_views, views, webhook_views
 from api.docs import ApiDocs
 from api.errors import not_found
 from api.index import ApiIndex
@@ -46,6 +46,7 @@ v1 = [
     path("sources/<int:pk>/", library_views.SourceDetailView.as_view(), name="source-detail"),
     path("captures/", library_views.CaptureList.as_view(), name="capture-list"),
     path("captures/<int:pk>/", library_views.CaptureDetailView.as_view(), name="capture-detail"),
+    path("archive-key/", archive_key_views.ArchiveKeyView.as_view(), name="archive-key"),
     path("webhooks/", webhook_views.SubscriptionList.as_view(), name="webhook-list"),
     path("webhooks/<int:pk>/", webhook_views.SubscriptionDetail.as_view(), name="webhook-detail"),
     path(

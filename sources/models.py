@@ -288,7 +288,7 @@ class Capture(models.Model):
             not self.wacz
             and not self.wacz_problem
             and bool(self.warc)
-            and not self.is_upload
+            and bool(self.requested_url)  # from the web (an upload has no URL)
             and self.state in (CaptureState.ARCHIVED, CaptureState.PARTIAL)
         )
 

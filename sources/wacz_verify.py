@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.files.storage import default_storage
 from wacz.validate import Validation
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -253,4 +255,30 @@ def verify_wacz(
             require_timestamp=require_timestamp,
         )
     _validator(path, report)
+    return report
+
+
+def signature_check(wacz_name: str) -> Report:
+    """The quick check the reader view shows: the digest, signature, key and timestamp of the
+    stored package (its files' hashes are left to verify_archive, which reads every byte)."""
+    report = Report()
+    try:
+        desk = signing.desk_public_key()
+    except signing.SigningKeyError:
+        desk = None
+    desk_key = None if desk is None else signing.fingerprint(signing.public_key_der(desk))
+    roots = None
+    if settings.TIMESTAMP_AUTHORITY_CA_FILE:
+        with contextlib.suppress(OSError):
+            roots = Path(settings.TIMESTAMP_AUTHORITY_CA_FILE).read_bytes()
+    try:
+        with default_storage.open(wacz_name, "rb") as stream, zipfile.ZipFile(stream) as wacz:
+            datapackage = wacz.read(DATAPACKAGE)
+            digest = json.loads(wacz.read(DIGEST_FILE))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        report.add("package", False, f"the stored WACZ cannot be read: {exc}")
+        return report
+    _check_signature(
+        datapackage, digest, report, desk_key=desk_key, tsa_roots=roots, require_timestamp=False
+    )
     return report

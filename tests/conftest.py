@@ -14,7 +14,7 @@ from factcheck.services import user_create
 # plain synchronous calls, which Django would otherwise refuse.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytest_plugins = ["tests.support.browser"]
+pytest_plugins = ["tests.support.browser", "tests.support.tsa"]
 
 _names = itertools.count(1)
 PASSWORD = "correct-horse-battery-staple"

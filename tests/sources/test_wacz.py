@@ -19,7 +19,7 @@ from sources.models import CaptureState
 from sources.services import capture_perform, source_link
 from sources.wacz_verify import verify_wacz
 from tests.sources.httpserver import HTTPTestServer, Reply, make_pdf
-from tests.support.tsa import TSA_NAME, timestamp_authority
+from tests.support.tsa import TSA_NAME
 
 HTML = [("Content-Type", "text/html; charset=utf-8")]
 PAGE = (
@@ -37,22 +37,6 @@ def py_wacz_accepts(path: Path) -> bool:
         text=True,
     )
     return done.returncode == 0 and "Validation succeeded" in done.stdout
-
-
-@pytest.fixture
-def signing_key(settings, tmp_path):
-    key_file = tmp_path / "archive-key.pem"
-    key_file.write_bytes(signing.generate_private_key_pem())
-    settings.ARCHIVE_SIGNING_KEY_FILE = str(key_file)
-    return key_file
-
-
-@pytest.fixture
-def tsa(settings):
-    with timestamp_authority() as authority:
-        settings.TIMESTAMP_AUTHORITY_URL = authority.url
-        settings.TIMESTAMP_AUTHORITY_CA_FILE = str(authority.ca_file)
-        yield authority
 
 
 def capture_of(fact_checker, url: str):

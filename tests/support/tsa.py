@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from sources import signing
+
 TSA_NAME = "Desk Test Timestamp Authority"
 
 _CONFIG = """
@@ -147,6 +149,19 @@ def timestamp_authority() -> Iterator[TimestampAuthority]:
 
 
 @pytest.fixture
-def tsa() -> Iterator[TimestampAuthority]:
+def signing_key(settings, tmp_path) -> Path:
+    """A fresh desk signing key, configured as ARCHIVE_SIGNING_KEY_FILE."""
+    key_file = tmp_path / "archive-key.pem"
+    key_file.write_bytes(signing.generate_private_key_pem())
+    settings.ARCHIVE_SIGNING_KEY = ""
+    settings.ARCHIVE_SIGNING_KEY_FILE = str(key_file)
+    return key_file
+
+
+@pytest.fixture
+def tsa(settings) -> Iterator[TimestampAuthority]:
+    """A running authority, configured as the desk's (URL and trusted root)."""
     with timestamp_authority() as authority:
+        settings.TIMESTAMP_AUTHORITY_URL = authority.url
+        settings.TIMESTAMP_AUTHORITY_CA_FILE = str(authority.ca_file)
         yield authority
