@@ -17,7 +17,6 @@ ENTRY_POINTS = [
     ("articles", "api:article-list", "Imported articles (desk staff)."),
     ("sources", "api:source-list", "Sources and their captures (desk staff)."),
     ("captures", "api:capture-list", "Archived captures: state, hashes, WARC (desk staff)."),
-    ("archive-key", "api:archive-key", "The public key that signs every WACZ package."),
     ("webhooks", "api:webhook-list", "Your webhook subscriptions and their deliveries."),
 ]
 

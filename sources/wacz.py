@@ -214,7 +214,8 @@ def package_capture(capture: Capture, *, policy: fetcher.FetchPolicy | None = No
     whose payload equals an earlier one's shares that capture's WARC, and so its package.
     """
     if not capture.warc:
-        return _record_failure(capture, "no WARC to package")
+        _record_failure(capture, "no WARC to package")
+        return None
     earlier = capture.same_payload_as
     if earlier is not None and earlier.wacz and earlier.warc.name == capture.warc.name:
         return _record(capture, _shared_fields(earlier), reused_from=earlier.pk)
@@ -228,7 +229,8 @@ def package_capture(capture: Capture, *, policy: fetcher.FetchPolicy | None = No
                 stored = default_storage.save(name, File(stream))
     except Exception as exc:  # the capture is archived already: a package problem is recorded
         logger.exception("capture %s: WACZ not written", capture.pk)
-        return _record_failure(capture, f"WACZ not written: {exc}")
+        _record_failure(capture, f"WACZ not written: {exc}")
+        return None
     fields = {
         "wacz": stored,
         "wacz_size": package.size,
@@ -273,7 +275,6 @@ def _record_failure(capture: Capture, reason: str) -> None:
     nothing: dict[str, Any] = {name: "" for name in _WACZ_FIELDS}
     nothing.update(wacz_size=None, wacz_signed_at=None, wacz_timestamped_at=None)
     _record(capture, {**nothing, "wacz_problem": reason})
-    return None
 
 
 def _record(capture: Capture, fields: dict[str, Any], *, reused_from: int | None = None) -> Any:

@@ -16,7 +16,7 @@ from claims.models import Claim
 from factcheck.models import AuditEvent
 from sources import signing
 from sources.models import CaptureState
-from sources.services import capture_perform, source_link
+from sources.services import capture_perform, capture_request, source_link
 from sources.wacz_verify import verify_wacz
 from tests.sources.httpserver import HTTPTestServer, Reply, make_pdf
 from tests.support.tsa import TSA_NAME
@@ -150,3 +150,19 @@ def test_the_signature_checks_with_openssl_and_the_timestamp_with_openssl_ts(
         text=True,
     )
     assert "Verification: OK" in ts.stdout
+
+
+@pytest.mark.django_db
+def test_a_capture_with_the_same_bytes_shares_the_earlier_package(
+    fact_checker, origin, signing_key, tsa
+):
+    first = capture_of(fact_checker, origin.url("/stats"))
+    again = capture_request(actor=fact_checker, source=first.source)
+    capture_perform(capture_id=again.pk)
+    again.refresh_from_db()
+    assert again.same_payload_as_id == first.pk
+    assert again.wacz.name == first.wacz.name
+    assert again.wacz_sha256 == first.wacz_sha256 and again.is_timestamped
+    assert tsa.queries == 1  # nothing packaged or timestamped twice
+    event = AuditEvent.objects.filter(action="capture.packaged").order_by("-id").first()
+    assert event.after["shared_with_capture"] == first.pk
