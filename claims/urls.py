@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from claims import article_views, verdict_views, views
+from claims import article_views, stats_views, verdict_views, views
 
 app_name = "claims"
 
 urlpatterns = [
     path("claims/", views.claim_queue, name="queue"),
+    path("stats/", stats_views.desk_stats, name="stats"),
     path("claims/<int:claim_id>/", views.claim_detail, name="detail"),
     path("claims/<int:claim_id>/actions/<slug:action>/", views.claim_action, name="action"),
     path("verdicts/<int:claim_id>/", verdict_views.verdict_public, name="verdict"),
