@@ -30,7 +30,7 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from claims.models import Claim, ClaimState, Rating, VerdictVersion
+from claims.models import Claim, ClaimState, Rating, RatingScale, VerdictVersion
 from factcheck.models import AuditEvent
 
 SUBMITTED_FOR_REVIEW = "claim.submitted_for_review"  # the audit action of the move into review
@@ -141,7 +141,7 @@ def claims_per_state_per_week(period: Period) -> list[dict[str, Any]]:
             created_at__gte=period.start,
             created_at__lt=period.end,
         )
-        .alias(
+        .annotate(
             to_state=KeyTextTransform("state", "after"),
             from_state=KeyTextTransform("state", "before"),
         )
@@ -222,29 +222,24 @@ def agreement(period: Period) -> Agreement:
     rows = (
         Rating.objects.filter(created_at__gte=period.start, created_at__lt=period.end)
         .order_by("claim_id", "created_at", "id")
-        .values_list("claim_id", "scale_id", "scale__graded", "scale__order")
+        .values_list("claim_id", "scale_id", "scale__graded")
     )
-    firsts: dict[int, list[tuple[int, bool, int]]] = defaultdict(list)
-    for claim_id, scale_id, graded, order in rows:
+    firsts: dict[int, list[tuple[int, bool]]] = defaultdict(list)
+    for claim_id, scale_id, on_axis in rows:
         if len(firsts[claim_id]) < 2:
-            firsts[claim_id].append((scale_id, graded, order))
+            firsts[claim_id].append((scale_id, on_axis))
     pairs = [(r[0], r[1]) for r in firsts.values() if len(r) == 2]
-    graded = [(a[0], b[0]) for a, b in pairs if a[1] and b[1]]
-    positions = {scale: order for r in pairs for scale, ok, order in r if ok}
+    graded_pairs = [(a[0], b[0]) for a, b in pairs if a[1] and b[1]]
+    # Steps of the whole graded axis (true 0, mostly true 1 ...), used or not: one query.
+    steps = RatingScale.objects.filter(graded=True).order_by("order").values_list("pk", flat=True)
+    order = {scale_id: step for step, scale_id in enumerate(steps)}
     return Agreement(
         claims=len(pairs),
         agreeing=sum(1 for a, b in pairs if a[0] == b[0]),
-        graded_pairs=len(graded),
-        kappa=cohen_kappa(graded),
-        weighted_kappa=cohen_kappa(graded, order=_ranks(positions)) if graded else None,
+        graded_pairs=len(graded_pairs),
+        kappa=cohen_kappa(graded_pairs),
+        weighted_kappa=cohen_kappa(graded_pairs, order=order) if graded_pairs else None,
     )
-
-
-def _ranks(positions: dict[int, int]) -> dict[int, int]:
-    """Scale entries by their step on the graded axis (0, 1, 2 ...), whatever their `order`."""
-    return {
-        scale: rank for rank, (scale, _) in enumerate(sorted(positions.items(), key=lambda x: x[1]))
-    }
 
 
 def desk_statistics(period: Period) -> Statistics:
