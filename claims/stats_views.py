@@ -88,7 +88,7 @@ def week_chart(stats: Statistics) -> dict[str, Any]:
         "column_width": round(step * 0.7, 1),
         "columns": columns,
         "label_y": base + 16,
-        "legend": [(ClaimState(s).label, c) for s, c in STATE_COLOURS.items()],
+        "legend": [(str(s), ClaimState(s).label) for s in STATE_COLOURS],
     }
 
 
