@@ -2,6 +2,18 @@
 
 from django.db import migrations, models
 
+BEFORE_PACKAGES = (
+    "archived before captures were packaged as WACZ; `manage.py package_captures` packages it"
+)
+
+
+def mark_earlier_captures(apps, schema_editor):
+    """Captures archived before this migration have no package, and nothing is making one."""
+    Capture = apps.get_model("sources", "Capture")
+    Capture.objects.filter(state__in=["archived", "partial"]).exclude(warc="").exclude(
+        requested_url=""
+    ).update(wacz_problem=BEFORE_PACKAGES)
+
 
 class Migration(migrations.Migration):
 
@@ -55,4 +67,5 @@ class Migration(migrations.Migration):
             name='wacz_timestamped_by',
             field=models.CharField(blank=True, max_length=300),
         ),
+        migrations.RunPython(mark_earlier_captures, migrations.RunPython.noop),
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
 import subprocess
 import zipfile
@@ -11,11 +12,12 @@ from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 
 from claims.models import Claim
 from factcheck.models import AuditEvent
 from sources import signing
-from sources.models import CaptureState
+from sources.models import Capture, CaptureState
 from sources.services import capture_perform, capture_request, source_link
 from sources.wacz_verify import verify_wacz
 from tests.sources.httpserver import HTTPTestServer, Reply, make_pdf
@@ -166,3 +168,17 @@ def test_a_capture_with_the_same_bytes_shares_the_earlier_package(
     assert tsa.queries == 1  # nothing packaged or timestamped twice
     event = AuditEvent.objects.filter(action="capture.packaged").order_by("-id").first()
     assert event.after["shared_with_capture"] == first.pk
+
+
+@pytest.mark.django_db
+def test_captures_without_a_package_are_packaged_by_the_command(
+    fact_checker, origin, signing_key, tsa
+):
+    capture = capture_of(fact_checker, origin.url("/stats"))
+    Capture.objects.filter(pk=capture.pk).update(wacz="", wacz_problem="archived before WACZ")
+    out = io.StringIO()
+    call_command("package_captures", stdout=out, stderr=io.StringIO())
+    capture.refresh_from_db()
+    assert out.getvalue().strip() == "1 of 1 captures packaged."
+    assert capture.wacz and capture.wacz_problem == "" and capture.is_timestamped
+    assert py_wacz_accepts(Path(default_storage.path(capture.wacz.name)))
