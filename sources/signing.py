@@ -104,15 +104,15 @@ def sign_text(text: str, key: ec.EllipticCurvePrivateKey) -> Signature:
 
 def load_public_key(b64_der: str) -> ec.EllipticCurvePublicKey:
     """A base64 DER public key as carried in a signature; ValueError if it is not P-256."""
-    key = serialization.load_der_public_key(base64.b64decode(b64_der, validate=True))
-    if not isinstance(key, ec.EllipticCurvePublicKey) or not isinstance(key.curve, ec.SECP256R1):
-        raise ValueError("the public key is not an ECDSA P-256 key")
-    return key
+    return _p256(serialization.load_der_public_key(base64.b64decode(b64_der, validate=True)))
 
 
 def load_public_key_pem(pem: bytes) -> ec.EllipticCurvePublicKey:
     """A PEM public key (as published at /.well-known/); ValueError if it is not P-256."""
-    key = serialization.load_pem_public_key(pem)
+    return _p256(serialization.load_pem_public_key(pem))
+
+
+def _p256(key: object) -> ec.EllipticCurvePublicKey:
     if not isinstance(key, ec.EllipticCurvePublicKey) or not isinstance(key.curve, ec.SECP256R1):
         raise ValueError("the public key is not an ECDSA P-256 key")
     return key
