@@ -18,6 +18,7 @@ from claims.evidence.models import Evidence, EvidenceSuggestion
 from claims.models import SCALE_FACTORS, Claim, Rating, VerdictVersion
 from claims.services.figures import FIGURE_FIELDS, figure_values
 from sources.models import Capture, Source
+from sources.package_status import package_status
 
 CLAIM_ROW_FIELDS = (
     "id",
@@ -394,11 +395,31 @@ def capture_item(capture: Capture, *, with_text: bool = False) -> dict[str, Any]
         "started_at": capture.started_at,
         "fetch_ms": capture.fetch_ms,
         "same_payload_as": capture.same_payload_as_id,
+        "package": capture_package(capture),
     }
     if with_text:
         item["redirect_chain"] = capture.redirect_chain
         item["text"] = capture.text
     return item
+
+
+def capture_package(capture: Capture) -> dict[str, Any]:
+    """The capture's WACZ: where to download it, its hash, whether signed and timestamped."""
+    status = package_status(capture)
+    wacz = f"{settings.FACTCHECK_PUBLIC_URL}{status['wacz_url']}" if status["wacz_url"] else None
+    return {
+        "state": status["state"],
+        "wacz": wacz,
+        "wacz_sha256": capture.wacz_sha256,
+        "wacz_size": capture.wacz_size,
+        "signed": capture.is_signed,
+        "signed_at": capture.wacz_signed_at,
+        "signing_key": capture.wacz_signing_key,
+        "timestamped": capture.is_timestamped,
+        "timestamped_at": capture.wacz_timestamped_at,
+        "timestamped_by": capture.wacz_timestamped_by,
+        "problem": capture.wacz_problem,
+    }
 
 
 def subscription_item(subscription: Any, *, secret: bool = False) -> dict[str, Any]:

@@ -529,6 +529,27 @@ class SourcePage(serializers.Serializer):
     results = SourceItem(many=True)
 
 
+class CapturePackage(serializers.Serializer):
+    state = serializers.ChoiceField(
+        choices=["none", "pending", "failed", "unsigned", "signed", "timestamped"],
+        help_text="none: not a web capture that is packaged; pending: being packaged.",
+    )
+    wacz = serializers.URLField(allow_null=True, help_text="Download of the WACZ package.")
+    wacz_sha256 = serializers.CharField(allow_blank=True)
+    wacz_size = serializers.IntegerField(allow_null=True)
+    signed = serializers.BooleanField()
+    signed_at = serializers.DateTimeField(allow_null=True)
+    signing_key = serializers.CharField(
+        allow_blank=True, help_text="SHA-256 of the public key that signed it (see archive-key)."
+    )
+    timestamped = serializers.BooleanField()
+    timestamped_at = serializers.DateTimeField(allow_null=True)
+    timestamped_by = serializers.CharField(allow_blank=True)
+    problem = serializers.CharField(
+        allow_blank=True, help_text="What was not done (packaging, signing, timestamp) and why."
+    )
+
+
 class CaptureItem(CaptureSummary):
     source = serializers.IntegerField()
     requested_url = serializers.CharField(allow_blank=True)
@@ -540,6 +561,7 @@ class CaptureItem(CaptureSummary):
     same_payload_as = serializers.IntegerField(
         allow_null=True, help_text="An earlier capture with the same bytes."
     )
+    package = CapturePackage(help_text="The WACZ package, its signature and timestamp.")
 
 
 class CaptureDetail(CaptureItem):

@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from api.docs import ApiDocs
 from api.errors import not_found
 from api.index import ApiIndex
-from api.views import claimreview, claims, evidence, library, webhooks, workflow
+from api.views import archive_key, claimreview, claims, evidence, library, webhooks, workflow
 
 app_name = "api"
 
@@ -51,6 +51,7 @@ v1 = [
     path("sources/<int:pk>/", library.SourceDetailView.as_view(), name="source-detail"),
     path("captures/", library.CaptureList.as_view(), name="capture-list"),
     path("captures/<int:pk>/", library.CaptureDetailView.as_view(), name="capture-detail"),
+    path("archive-key/", archive_key.ArchiveKeyView.as_view(), name="archive-key"),
     path("webhooks/", webhooks.SubscriptionList.as_view(), name="webhook-list"),
     path("webhooks/<int:pk>/", webhooks.SubscriptionDetail.as_view(), name="webhook-detail"),
     path(

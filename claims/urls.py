@@ -4,13 +4,14 @@ from django.urls import path
 
 from claims.views import article as article_views
 from claims.views import claim as claim_views
-from claims.views import queue
+from claims.views import queue, stats
 from claims.views import verdict as verdict_views
 
 app_name = "claims"
 
 urlpatterns = [
     path("claims/", queue.claim_queue, name="queue"),
+    path("stats/", stats.desk_stats, name="stats"),
     path("claims/<int:claim_id>/", claim_views.claim_detail, name="detail"),
     path("claims/<int:claim_id>/actions/<slug:action>/", claim_views.claim_action, name="action"),
     path("verdicts/<int:claim_id>/", verdict_views.verdict_public, name="verdict"),

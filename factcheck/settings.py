@@ -468,6 +468,19 @@ if not 0 < CAPTURE_SOFT_TIME_LIMIT < CAPTURE_HARD_TIME_LIMIT:
         f"(got {CAPTURE_SOFT_TIME_LIMIT} and {CAPTURE_HARD_TIME_LIMIT})"
     )
 
+# Archive packages (sources/wacz.py): every web capture is packaged as WACZ and its
+# datapackage digest signed with the desk's ECDSA P-256 key (`manage.py signing_key generate`):
+# the PEM itself in ARCHIVE_SIGNING_KEY, or a path to it in ARCHIVE_SIGNING_KEY_FILE. With
+# neither, packages are written unsigned and say so. TIMESTAMP_AUTHORITY_URL: an RFC 3161
+# authority that timestamps each signature (asked through the guarded fetcher);
+# TIMESTAMP_AUTHORITY_CA_FILE: the PEM roots its answers are verified against.
+ARCHIVE_SIGNING_KEY = (env("ARCHIVE_SIGNING_KEY") or "").strip()
+ARCHIVE_SIGNING_KEY_FILE = (env("ARCHIVE_SIGNING_KEY_FILE") or "").strip()
+if ARCHIVE_SIGNING_KEY and ARCHIVE_SIGNING_KEY_FILE:
+    raise ImproperlyConfigured("set ARCHIVE_SIGNING_KEY or ARCHIVE_SIGNING_KEY_FILE, not both")
+TIMESTAMP_AUTHORITY_URL = (env("TIMESTAMP_AUTHORITY_URL") or "").strip()
+TIMESTAMP_AUTHORITY_CA_FILE = (env("TIMESTAMP_AUTHORITY_CA_FILE") or "").strip()
+
 # Text extraction runs in a child process with these limits (sources/isolation.py): CPU seconds,
 # address space in MB (so the child's resident memory stays below it) and wall-clock seconds.
 TEXT_EXTRACTION_CPU_SECONDS = _int("TEXT_EXTRACTION_CPU_SECONDS", 30)

@@ -170,6 +170,18 @@ class Capture(models.Model):
     page_image = models.FileField(upload_to="renders/%Y/%m/", max_length=300, blank=True)
     failure_reason = models.TextField(blank=True)
     fetch_ms = models.PositiveIntegerField(null=True, blank=True)
+    # The WACZ package of the capture (sources/wacz.py) next to its WARC, with what was proven of
+    # it: signed with the desk's key (fingerprint of its public key), timestamped by an RFC 3161
+    # authority. wacz_problem says what did not happen and why (empty when all of it did).
+    wacz = models.FileField(upload_to="warcs/%Y/%m/", max_length=300, blank=True)
+    wacz_size = models.PositiveBigIntegerField(null=True, blank=True)
+    wacz_sha256 = models.CharField(max_length=64, blank=True)
+    wacz_signature = models.TextField(blank=True)
+    wacz_signing_key = models.CharField(max_length=64, blank=True)
+    wacz_signed_at = models.DateTimeField(null=True, blank=True)
+    wacz_timestamped_at = models.DateTimeField(null=True, blank=True)
+    wacz_timestamped_by = models.CharField(max_length=300, blank=True)
+    wacz_problem = models.TextField(blank=True)
 
     objects = CaptureQuerySet.as_manager()
 
@@ -234,3 +246,22 @@ class Capture(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.state in (CaptureState.QUEUED, CaptureState.FETCHING)
+
+    @property
+    def is_signed(self) -> bool:
+        return self.wacz_signed_at is not None
+
+    @property
+    def is_timestamped(self) -> bool:
+        return self.wacz_timestamped_at is not None
+
+    @property
+    def wacz_pending(self) -> bool:
+        """Archived from the web, but its package is not written yet (nor has it failed)."""
+        return (
+            not self.wacz
+            and not self.wacz_problem
+            and bool(self.warc)
+            and bool(self.requested_url)  # from the web (an upload has no URL)
+            and self.state in (CaptureState.ARCHIVED, CaptureState.PARTIAL)
+        )

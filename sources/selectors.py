@@ -18,6 +18,7 @@ from django.utils.module_loading import import_string
 
 from factcheck.moved import moved_to
 from sources.models import Capture
+from sources.package_status import package_summary
 
 __getattr__ = moved_to("SOURCES_MOVED_SELECTORS", __name__)
 
@@ -31,7 +32,7 @@ def capture_summary(capture: Capture | None) -> dict[str, Any]:
         "id": capture.pk,
         "state": capture.state,
         "label": "Being read" if reading else capture.get_state_display(),
-        "pending": capture.is_pending or capture.is_reading_text,
+        "pending": capture.is_pending or capture.is_reading_text or capture.wacz_pending,
         "text_status": capture.text_status,
         "text_label": capture.get_text_status_display(),
         "text_reason": capture.text_reason,
@@ -42,6 +43,7 @@ def capture_summary(capture: Capture | None) -> dict[str, Any]:
         "size": capture.size,
         "sha256": capture.sha256,
         "finished_at": capture.finished_at.isoformat() if capture.finished_at else None,
+        "package": package_summary(capture),
     }
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from sources import views
+from sources import archive_views, views
 
 app_name = "sources"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("sources/<int:source_id>/capture/", views.source_capture_again, name="capture-again"),
     path("captures/<int:capture_id>/", views.capture_reader, name="capture"),
     path("captures/<int:capture_id>/warc", views.capture_warc, name="capture-warc"),
+    path("captures/<int:capture_id>/wacz", archive_views.capture_wacz, name="capture-wacz"),
+    path(archive_views.PUBLIC_KEY_PATH, archive_views.archive_public_key, name="archive-key"),
     path("captures/<int:capture_id>/original", views.capture_original, name="capture-original"),
     path(
         "captures/<int:capture_id>/page-1.png",

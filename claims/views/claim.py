@@ -126,7 +126,11 @@ def _claim_page(
             "relations": Relation.choices,
             "any_pending": any(
                 e.latest_capture
-                and (e.latest_capture.is_pending or e.latest_capture.is_reading_text)
+                and (
+                    e.latest_capture.is_pending
+                    or e.latest_capture.is_reading_text
+                    or e.latest_capture.wacz_pending
+                )
                 for e in evidence
             ),
             "actions": actions,

@@ -29,6 +29,24 @@
           : (rereading ? "Reading the text again…" : "");
         text.hidden = !problem && !rereading;
       }
+      var pack = item.querySelector('[data-role="capture-package"]');
+      if (pack && row.package) {
+        // The WACZ package: packaging, signed, timestamped, or why not (reason isolated).
+        var label = pack.querySelector('[data-role="package-label"]');
+        pack.className = "capture-package capture-package-" + row.package.state;
+        label.textContent = row.package.label + (row.package.problem ? ": " : "");
+        if (row.package.problem) {
+          var why = document.createElement("bdi");
+          why.textContent = row.package.problem;
+          label.appendChild(why);
+        }
+        var download = pack.querySelector('[data-role="package-download"]');
+        if (download && row.package.wacz_url) {
+          download.href = row.package.wacz_url;
+          download.hidden = false;
+        }
+        pack.hidden = row.package.state === "none";
+      }
       if (link && (row.state === "archived" || row.state === "partial") && row.id) {
         link.href = "/captures/" + row.id + "/";
         if (row.state === "partial") link.textContent = "Read what arrived";

@@ -24,6 +24,7 @@ from sources.services.jobs import WORKER, _backoff, _claim
 from sources.services.registry import fetch_policy
 from sources.services.text_reading import _limit_reason, _read_text, _stored_payload, _text_facts
 from sources.signals import capture_finished
+from sources.wacz import package_capture
 from sources.warc import (
     WarcReadError,
     write_capture_warc,
@@ -264,6 +265,8 @@ def _archive(
     facts.update(title=title, **_text_facts(capture.pk, reading))
     if not _finish(capture, state, reason=reason, source_title=title, **facts):
         return CaptureOutcome(state, detail="already finished by another worker")
+    if state in (CaptureState.ARCHIVED, CaptureState.PARTIAL):
+        package_capture(capture)  # WACZ, signature, timestamp; a failure is recorded, not raised
     return CaptureOutcome(state, detail=reason)
 
 

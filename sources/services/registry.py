@@ -13,21 +13,9 @@ from factcheck.audit import audit_record
 from factcheck.errors import DomainError
 from sources import fetcher
 from sources.models import Source, SourceKind
+from sources.policy import fetch_policy  # noqa: F401 - re-exported by sources.services
 
 SOURCES = "source-registry"  # a Source made with no person behind it and no caller's name
-
-
-def fetch_policy() -> fetcher.FetchPolicy:
-    """The fetcher's limits, from settings (the only place they are read)."""
-    return fetcher.FetchPolicy(
-        allow_private=settings.FETCH_ALLOW_PRIVATE,
-        connect_timeout=settings.FETCH_CONNECT_TIMEOUT,
-        total_timeout=settings.FETCH_TOTAL_TIMEOUT,
-        max_bytes=settings.FETCH_MAX_BYTES,
-        max_decompressed_bytes=settings.FETCH_MAX_BYTES,
-        max_redirects=settings.FETCH_MAX_REDIRECTS,
-        user_agent=settings.FETCH_USER_AGENT,
-    )
 
 
 def _guess_kind(url: str) -> str:

@@ -253,6 +253,7 @@ def test_a_retry_after_beyond_the_broker_limit_waits_in_postgres_until_beat_send
         "capture.retry_scheduled",
         "capture.requeued",
         "capture.archived",
+        "capture.packaged",
     ]
     assert worker.alive
 
