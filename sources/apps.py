@@ -21,6 +21,7 @@ class SourcesConfig(AppConfig):
         readiness_check_register("text_extractor", text_extractor_check)
 
         capture_finished.connect(_match_archived_capture, dispatch_uid="sources-evidence-match")
+        capture_finished.connect(_browser_follow_up, dispatch_uid="sources-browser-follow-up")
         post_save.connect(
             _match_new_link, sender=Evidence, dispatch_uid="sources-evidence-match-link"
         )
@@ -52,3 +53,12 @@ def _match_new_link(sender: Any, instance: Any, created: bool, **kwargs: Any) ->
     if Capture.objects.filter(source_id=instance.source_id, state=CaptureState.ARCHIVED).exists():
         claim_id, source_id = instance.claim_id, instance.source_id
         transaction.on_commit(lambda: match_evidence_for_claim.delay(claim_id, source_id))
+
+
+def _browser_follow_up(sender: Any, *, capture_id: int, state: str, **kwargs: Any) -> None:
+    """An HTML page's HTTP capture is archived: its browser capture is queued after it."""
+    if state != "archived":
+        return
+    from sources.browser.capture import browser_follow_up
+
+    browser_follow_up(capture_id=capture_id)

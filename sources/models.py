@@ -152,10 +152,17 @@ class TextStatus(models.TextChoices):
     NOT_TEXT = "not_text", "No text in this kind of file"
 
 
+class CaptureKind(models.TextChoices):
+    HTTP = "http", "HTTP capture"
+    # Chromium loads the page (every request through the fetcher): screenshot, rendered text.
+    BROWSER = "browser", "Browser capture"
+
+
 class Capture(models.Model):
     """One fetch (or upload) of a source: its state, the facts of the exchange, WARC and text."""
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="captures")
+    kind = models.CharField(max_length=16, choices=CaptureKind.choices, default=CaptureKind.HTTP)
     state = models.CharField(
         max_length=16, choices=CaptureState.choices, default=CaptureState.QUEUED
     )
@@ -198,6 +205,10 @@ class Capture(models.Model):
     page_image = models.FileField(upload_to="renders/%Y/%m/", max_length=300, blank=True)
     failure_reason = models.TextField(blank=True)
     fetch_ms = models.PositiveIntegerField(null=True, blank=True)
+    # Browser captures: the full-page PNG (also a resource record in the WARC) and the
+    # provenance record (time, versions, budgets, addresses contacted, refused requests).
+    screenshot = models.FileField(upload_to="screenshots/%Y/%m/", max_length=300, blank=True)
+    provenance = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-queued_at", "-id"]
@@ -231,6 +242,9 @@ class Capture(models.Model):
                 condition=Q(text_status__in=TextStatus.values), name="capture_text_status_valid"
             ),
             models.CheckConstraint(
+                condition=Q(kind__in=CaptureKind.values), name="capture_kind_valid"
+            ),
+            models.CheckConstraint(
                 condition=Q(text_status__in=["pending", "ok"]) | ~Q(text_reason=""),
                 name="capture_text_problem_has_reason",
             ),
@@ -260,6 +274,10 @@ class Capture(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.state in (CaptureState.QUEUED, CaptureState.FETCHING)
+
+    @property
+    def is_browser(self) -> bool:
+        return self.kind == CaptureKind.BROWSER
 
 
 class SuggestionVerdict(models.TextChoices):

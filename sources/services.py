@@ -24,7 +24,7 @@ from django.utils import timezone
 from factcheck.audit import audit_record, audit_record_many
 from factcheck.errors import DomainError
 from factcheck.roles import is_editor, is_fact_checker
-from sources import fetcher, isolation
+from sources import fetcher, isolation, priorities
 from sources.matching import (
     ClaimFacts,
     TextFacts,
@@ -36,6 +36,7 @@ from sources.matching import (
 from sources.models import (
     RELATION_FOR_VERDICT,
     Capture,
+    CaptureKind,
     CaptureState,
     Evidence,
     EvidenceSuggestion,
@@ -214,12 +215,13 @@ def capture_request(*, actor: Any = None, source: Source, system_actor: str = ""
 
 @transaction.atomic
 def capture_request_many(
-    *, actor: Any = None, sources: Sequence[Source], system_actor: str = ""
+    *, actor: Any = None, sources: Sequence[Source], system_actor: str = "", batch: bool = False
 ) -> list[Capture]:
     """Queue a new capture of each web source, all or none: one transaction, and the tasks go
     to the broker on commit over one connection (an operator re-capturing a list of URLs).
 
-    Uploaded files have no URL to fetch again: a list holding one is refused whole.
+    Uploaded files have no URL to fetch again: a list holding one is refused whole. A ``batch``
+    (a list from a file) waits behind every capture a person asked for (sources/priorities.py).
     """
     uploads = [source for source in sources if not source.url]
     if uploads:
@@ -237,20 +239,29 @@ def capture_request_many(
         after=lambda capture: {"url": capture.requested_url},
     )
     ids = [capture.pk for capture in captures]
-    transaction.on_commit(lambda: _send_capture_tasks(ids))
+    priority = priorities.BATCH if batch else priorities.PERSON
+    transaction.on_commit(lambda: _send_capture_tasks(ids, priority))
     return captures
 
 
-def _send_capture_tasks(capture_ids: list[int]) -> None:
+def _send_capture_tasks(capture_ids: list[int], priority: int = priorities.PERSON) -> None:
     from sources.tasks import capture_source
 
     if len(capture_ids) == 1 or capture_source.app.conf.task_always_eager:
         for capture_id in capture_ids:  # no broker in development: each runs here and now
-            capture_source.delay(capture_id)
+            capture_source.apply_async((capture_id,), priority=priority)
         return
     with capture_source.app.producer_or_acquire() as producer:
         for capture_id in capture_ids:
-            capture_source.apply_async((capture_id,), producer=producer)
+            capture_source.apply_async((capture_id,), producer=producer, priority=priority)
+
+
+def send_browser_capture_tasks(capture_ids: list[int], priority: int = priorities.PERSON) -> None:
+    """Send browser captures to their own queue (capture-browser, by CELERY_TASK_ROUTES)."""
+    from sources.tasks import capture_browser
+
+    for capture_id in capture_ids:
+        capture_browser.apply_async((capture_id,), priority=priority)
 
 
 # Uploads -------------------------------------------------------------------------------------
@@ -907,7 +918,10 @@ def captures_requeue_stale(*, older_than_seconds: int | None = None) -> list[int
                 "attempts": capture.attempts,
             },
         )
-        transaction.on_commit(lambda: _send_capture_tasks(ids))
+        browser = [capture.pk for capture in stale if capture.kind == CaptureKind.BROWSER]
+        http = [pk for pk in ids if pk not in set(browser)]
+        transaction.on_commit(lambda: _send_capture_tasks(http))
+        transaction.on_commit(lambda: send_browser_capture_tasks(browser))
     abandoned_count = sum(1 for capture in stale if capture.state == CaptureState.FETCHING)
     logger.info(
         "requeued %d stale captures (%d abandoned while fetching)", len(ids), abandoned_count

@@ -6,6 +6,9 @@ on the command line or one per line in a file (``-i urls.txt``, ``-i -`` for std
 and ``#`` comments skipped), print a JSON list in the order given. The captures are queued in one
 transaction, so a list holding a URL that cannot be archived is refused whole with every bad line
 named, and nothing is queued. The exit status is 0 only when every capture ended archived.
+``--browser`` captures with Chromium instead (sources/browser/): the facts then carry the
+screenshot, the provenance, and the WACZ with its signature and timestamp (null until packaged).
+A list from a file waits behind the captures people asked for (sources/priorities.py).
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from django.db import transaction
 from claims.models import Claim
 from factcheck.errors import DomainError
 from factcheck.progress import progress
+from sources import priorities
+from sources.browser.capture import browser_capture_request
 from sources.models import Capture, CaptureState
 from sources.normalise import InvalidURL, normalise_url
 from sources.services import capture_request_many, source_for_url, source_link
@@ -49,7 +54,18 @@ def capture_facts(capture: Capture) -> dict:
         "text_chars": len(capture.text),
         "text_status": capture.text_status,
         "text_reason": capture.text_reason,
+        "kind": capture.kind,
+        "screenshot": capture.screenshot.name if capture.screenshot else None,
+        "provenance": capture.provenance or None,
+        # The WACZ and its signature and timestamp (h-wacz's fields): null until recorded.
+        "wacz": _file_name(getattr(capture, "wacz", None)),
+        "signed": getattr(capture, "signed", None),
+        "timestamped": getattr(capture, "timestamped", None),
     }
+
+
+def _file_name(field: object) -> str | None:
+    return getattr(field, "name", None) or None
 
 
 class Command(BaseCommand):
@@ -70,6 +86,11 @@ class Command(BaseCommand):
         parser.add_argument("--wait", action="store_true", help="wait for the captures to finish")
         parser.add_argument("--timeout", type=float, default=300.0, help="seconds to wait")
         parser.add_argument("--format", choices=["json", "text"], default="text")
+        parser.add_argument(
+            "--browser",
+            action="store_true",
+            help="capture with the browser (screenshot, rendered text): the capture-browser queue",
+        )
 
     def handle(self, *args, **opts):
         given = [(f"argument {n}", url) for n, url in enumerate(opts["urls"], start=1)]
@@ -80,7 +101,10 @@ class Command(BaseCommand):
         if len(given) > MAX_URLS:
             raise CommandError(f"{len(given)} URLs is more than {MAX_URLS} in one run: split it")
         normalised = self._normalise_all(given)
-        captures = self._queue(normalised, opts["claim"])
+        if opts["browser"]:
+            captures = self._queue_browser(normalised, opts["claim"], batch=bool(opts["input"]))
+        else:
+            captures = self._queue(normalised, opts["claim"], batch=bool(opts["input"]))
         captures = self._wait(captures, opts["wait"], opts["timeout"])
         facts = [capture_facts(capture) for capture in captures]
         several = len(given) > 1 or bool(opts["input"])
@@ -127,18 +151,42 @@ class Command(BaseCommand):
             )
         return normalised
 
-    def _queue(self, urls: list[str], claim_id: int | None) -> list[Capture]:
+    def _queue_browser(self, urls: list[str], claim_id: int | None, batch: bool) -> list[Capture]:
+        """A new browser capture per URL (its source linked to the claim first, if given)."""
+        priority = priorities.BATCH if batch else priorities.PERSON
+        with transaction.atomic():
+            if claim_id is not None:
+                self._link(urls, claim_id)
+            try:
+                sources = {
+                    url: source_for_url(url, system_actor=OPERATOR)[0]
+                    for url in dict.fromkeys(urls)
+                }
+                captures = {
+                    url: browser_capture_request(
+                        source=source, system_actor=OPERATOR, priority=priority
+                    )
+                    for url, source in sources.items()
+                }
+            except DomainError as exc:
+                raise CommandError(exc.message) from None
+        return [captures[url] for url in urls]
+
+    def _link(self, urls: list[str], claim_id: int) -> None:
+        claim = Claim.objects.filter(pk=claim_id).first()
+        if claim is None:
+            raise CommandError(f"no claim with id {claim_id}")
+        for url in dict.fromkeys(urls):
+            try:
+                source_link(actor=None, system_actor=OPERATOR, claim=claim, url=url)
+            except DomainError as exc:
+                raise CommandError(exc.message) from None
+
+    def _queue(self, urls: list[str], claim_id: int | None, batch: bool) -> list[Capture]:
         """A capture per URL: the one already pending for its source, else a new one."""
         with transaction.atomic():
             if claim_id is not None:
-                claim = Claim.objects.filter(pk=claim_id).first()
-                if claim is None:
-                    raise CommandError(f"no claim with id {claim_id}")
-                for url in dict.fromkeys(urls):
-                    try:
-                        source_link(actor=None, system_actor=OPERATOR, claim=claim, url=url)
-                    except DomainError as exc:
-                        raise CommandError(exc.message) from None
+                self._link(urls, claim_id)
             try:
                 sources = {
                     url: source_for_url(url, system_actor=OPERATOR)[0]
@@ -154,7 +202,8 @@ class Command(BaseCommand):
                 ).order_by("source_id", "-queued_at")
             }
             wanted = [s for s in sources.values() if s.pk not in pending]
-            for capture in capture_request_many(sources=wanted, system_actor=OPERATOR):
+            queued = capture_request_many(sources=wanted, system_actor=OPERATOR, batch=batch)
+            for capture in queued:
                 pending[capture.source_id] = capture
         return [pending[sources[url].pk] for url in urls]
 
