@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.urls import reverse
 
 from claims.models import SCALE_FACTORS, Claim, Rating, VerdictVersion
 from claims.services.figures import FIGURE_FIELDS, figure_values
@@ -371,6 +372,13 @@ def article_item(article: Any, *, with_body: bool = False) -> dict[str, Any]:
     return item
 
 
+def screenshot_url(capture: Capture) -> str | None:
+    if not capture.screenshot:
+        return None
+    path = reverse("sources:capture-screenshot", args=[capture.pk])
+    return f"{settings.FACTCHECK_PUBLIC_URL}{path}"
+
+
 def capture_item(capture: Capture, *, with_text: bool = False) -> dict[str, Any]:
     item = {
         **capture_summary(capture),
@@ -383,9 +391,16 @@ def capture_item(capture: Capture, *, with_text: bool = False) -> dict[str, Any]
         "fetch_ms": capture.fetch_ms,
         "same_payload_as": capture.same_payload_as_id,
     }
+    item.update(
+        kind=capture.kind,
+        screenshot_url=screenshot_url(capture),
+        text_chars=getattr(capture, "text_chars", None),
+    )
     if with_text:
         item["redirect_chain"] = capture.redirect_chain
         item["text"] = capture.text
+        item["text_chars"] = len(capture.text)
+        item["provenance"] = capture.provenance or None
     return item
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Length
 
 from api.models import WebhookDelivery, WebhookSubscription
 from claims.models import Article, Claim, ClaimFigure, ClaimState, VerdictVersion
@@ -77,7 +78,9 @@ def captures_visible_to(user: Any, *, with_text: bool = False) -> QuerySet[Captu
     (the rule of sources.selectors.capture_visible_to, as a queryset)."""
     captures = Capture.objects.all()
     if not with_text:
-        captures = captures.defer("text", "headers")
+        captures = captures.defer("text", "headers", "provenance").annotate(
+            text_chars=Length("text")
+        )
     if is_fact_checker(user):
         return captures
     linked = Evidence.objects.filter(

@@ -23,6 +23,7 @@ from claims.models import (
     Scale,
 )
 from sources.models import (
+    CaptureKind,
     CaptureState,
     Relation,
     SourceKind,
@@ -541,11 +542,27 @@ class CaptureItem(CaptureSummary):
     same_payload_as = serializers.IntegerField(
         allow_null=True, help_text="An earlier capture with the same bytes."
     )
+    kind = serializers.ChoiceField(
+        choices=CaptureKind.choices,
+        help_text="http: one exchange; browser: Chromium loaded the page (every request "
+        "through the fetcher), with a screenshot and the rendered text.",
+    )
+    screenshot_url = serializers.URLField(
+        allow_null=True, help_text="The full-page PNG of a browser capture."
+    )
+    text_chars = serializers.IntegerField(
+        allow_null=True, help_text="Characters of extracted (for a browser capture, rendered) text."
+    )
 
 
 class CaptureDetail(CaptureItem):
     redirect_chain = serializers.ListField(child=serializers.DictField())
     text = serializers.CharField(allow_blank=True, help_text="The extracted, readable text.")
+    provenance = serializers.DictField(
+        allow_null=True,
+        help_text="A browser capture's provenance: time, final URL, software versions, options "
+        "and budgets, the budget it ran into, addresses contacted, refused requests.",
+    )
 
 
 class CapturePage(serializers.Serializer):

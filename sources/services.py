@@ -25,6 +25,7 @@ from factcheck.audit import audit_record, audit_record_many
 from factcheck.errors import DomainError
 from factcheck.roles import is_editor, is_fact_checker
 from sources import fetcher, isolation, priorities
+from sources.browser.records import read_rendered_dom
 from sources.matching import (
     ClaimFacts,
     TextFacts,
@@ -487,8 +488,12 @@ def _read_for_capture(
 
 
 def _stored_payload(capture: Capture) -> tuple[bytes, str]:
-    """The archived payload and its content type, read back from the capture's WARC."""
+    """The archived payload and its content type, read back from the capture's WARC (for a
+    browser capture, the page as it was rendered)."""
     with default_storage.open(capture.warc.name, "rb") as warc_file:
+        if capture.kind == CaptureKind.BROWSER:
+            dom = read_rendered_dom(warc_file, max_bytes=settings.FETCH_MAX_BYTES)
+            return dom, "text/html; charset=utf-8"
         headers, payload = read_response_payload(warc_file, max_bytes=settings.FETCH_MAX_BYTES)
     content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
     return payload, content_type or capture.content_type

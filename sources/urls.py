@@ -3,6 +3,7 @@
 from django.urls import path
 
 from sources import views
+from sources.browser import views as browser_views
 
 app_name = "sources"
 
@@ -11,7 +12,22 @@ urlpatterns = [
     path("claims/<int:claim_id>/sources/upload/", views.source_upload, name="upload"),
     path("claims/<int:claim_id>/captures.json", views.claim_captures, name="claim-captures"),
     path("sources/<int:source_id>/capture/", views.source_capture_again, name="capture-again"),
+    path(
+        "sources/<int:source_id>/capture-browser/",
+        browser_views.source_capture_browser,
+        name="capture-browser",
+    ),
     path("captures/<int:capture_id>/", views.capture_reader, name="capture"),
+    path(
+        "captures/<int:capture_id>/screenshot.png",
+        browser_views.capture_screenshot,
+        name="capture-screenshot",
+    ),
+    path(
+        "captures/<int:capture_id>/provenance/",
+        browser_views.capture_provenance,
+        name="capture-provenance",
+    ),
     path("captures/<int:capture_id>/warc", views.capture_warc, name="capture-warc"),
     path("captures/<int:capture_id>/original", views.capture_original, name="capture-original"),
     path(

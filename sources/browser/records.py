@@ -11,9 +11,17 @@ from dataclasses import dataclass
 from typing import IO, Any
 from urllib.parse import urlsplit
 
+from warcio.archiveiterator import ArchiveIterator
+
 from sources.browser.engine import VIEWPORT, PageCapture
 from sources.browser.interception import Budgets
-from sources.warc import capture_writer, write_exchange, write_resource, write_warcinfo
+from sources.warc import (
+    WarcReadError,
+    capture_writer,
+    write_exchange,
+    write_resource,
+    write_warcinfo,
+)
 
 # Target URIs of the resource records, after the page's URL (Browsertrix and Perma use urn:s
 # of this shape, so replay tools show them beside the page).
@@ -157,3 +165,21 @@ def write_browser_warc(
         document_sha256=hashlib.sha256(document.result.body).hexdigest() if document else "",
         warc_size=fileobj.tell() - start,
     )
+
+
+def read_rendered_dom(fileobj: IO[bytes], *, max_bytes: int) -> bytes:
+    """The rendered page (the ``urn:dom:`` resource record) of a browser capture's WARC, digest
+    checked: what its text is read from again."""
+    for record in ArchiveIterator(fileobj, check_digests=True):
+        uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+        if record.rec_type != "resource" or not uri.startswith(DOM_URN):
+            continue
+        payload = record.content_stream().read(max_bytes + 1)
+        if len(payload) > max_bytes:
+            raise WarcReadError(f"the rendered page is larger than {max_bytes} bytes")
+        while record.raw_stream.read(64 * 1024):
+            pass
+        if record.digest_checker.passed is False:
+            raise WarcReadError("the rendered page failed its digest check")
+        return payload
+    raise WarcReadError("the WARC holds no rendered page")
