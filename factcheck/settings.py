@@ -397,6 +397,7 @@ SPECTACULAR_SETTINGS = {
         "ClaimStateEnum": "claims.models.ClaimState",
         "ClaimKindEnum": "claims.models.ClaimKind",
         "CaptureStateEnum": "sources.models.CaptureState",
+        "CaptureKindEnum": "sources.models.CaptureKind",
         "SourceKindEnum": "sources.models.SourceKind",
         "RelationEnum": "sources.models.Relation",
         "DatePrecisionEnum": "claims.models.DatePrecision",

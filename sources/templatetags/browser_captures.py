@@ -7,11 +7,11 @@ from typing import Any
 
 from django import template
 
-from sources.models import CaptureKind
+from sources.selectors import browser_capture_of
 
 register = template.Library()
 
 
 @register.simple_tag
 def latest_browser_capture(source: Any) -> Any:
-    return next((c for c in source.captures.all() if c.kind == CaptureKind.BROWSER), None)
+    return browser_capture_of(source)

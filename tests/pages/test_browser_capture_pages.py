@@ -17,6 +17,7 @@ from sources.browser.capture import browser_capture_perform, browser_capture_req
 from sources.models import Capture, CaptureKind, CaptureState
 from sources.services import source_link
 from tests.sources.httpserver import HTTPTestServer, Reply
+from tests.support.browser import log_in
 from tests.support.worker import flush_broker
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -138,3 +139,34 @@ def test_api_capture_carries_kind_screenshot_text_chars_and_provenance(captured,
     assert browser["kind"] == "browser" and browser["text_chars"] == len(capture.text)
     http = next(item for item in listed if item["id"] != capture.pk)
     assert http["kind"] == "http" and http["screenshot_url"] is None
+
+
+def test_the_claim_page_shows_the_screenshot_as_soon_as_the_capture_ends(
+    settings, live_server, browser_page, fact_checker
+):
+    """In Chromium: the page polls while the browser capture runs, then shows its thumbnail
+    without a reload."""
+    settings.FETCH_ALLOW_PRIVATE = True
+    settings.BROWSER_CAPTURE_AFTER_HTTP = False
+    settings.BROWSER_LOAD_TIMEOUT = 5
+    settings.BROWSER_CAPTURE_TIMEOUT = 12
+    flush_broker()
+    with HTTPTestServer() as server:
+        server.route("/grain", Reply(body=PAGE, headers=HTML))
+        claim = Claim.objects.create(text="Wheat stocks stood at 182,400 tonnes in June.")
+        source = source_link(actor=fact_checker, claim=claim, url=server.url("/grain")).source
+        Capture.objects.filter(source=source).delete()  # no worker here: only the browser's
+        capture = browser_capture_request(actor=fact_checker, source=source)
+        log_in(browser_page, live_server, fact_checker)
+        browser_page.goto(f"{live_server.url}/claims/{claim.pk}/")
+        state = browser_page.locator('[data-role="capture-state"]')
+        assert state.inner_text().startswith("Queued")
+        assert browser_page.locator('[data-role="screenshot-thumb"]').count() == 0
+        browser_capture_perform(capture_id=capture.pk)
+    thumb = browser_page.locator('[data-role="screenshot-thumb"]')
+    thumb.wait_for(timeout=15_000)
+    assert state.inner_text() == "Archived"
+    assert thumb.get_attribute("src") == f"/captures/{capture.pk}/screenshot.png"
+    assert thumb.evaluate("img => img.naturalWidth") > 0  # the PNG loads from the sandboxed URL
+    browser_page.get_by_role("link", name="Provenance of the browser capture").click()
+    assert "Chromium" in browser_page.locator('[data-role="software"]').inner_text()
