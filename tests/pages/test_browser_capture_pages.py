@@ -5,7 +5,12 @@ in the test's process."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -15,7 +20,7 @@ from factcheck.models import AuditEvent
 from factcheck.roles import EDITOR
 from sources.browser.capture import browser_capture_perform, browser_capture_request
 from sources.models import Capture, CaptureKind, CaptureState
-from sources.services import source_link
+from sources.services import capture_text_read, capture_text_rerun, source_link
 from tests.sources.httpserver import HTTPTestServer, Reply
 from tests.support.browser import log_in
 from tests.support.worker import flush_broker
@@ -170,3 +175,25 @@ def test_the_claim_page_shows_the_screenshot_as_soon_as_the_capture_ends(
     assert thumb.evaluate("img => img.naturalWidth") > 0  # the PNG loads from the sandboxed URL
     browser_page.get_by_role("link", name="Provenance of the browser capture").click()
     assert "Chromium" in browser_page.locator('[data-role="software"]').inner_text()
+
+
+def test_the_browser_warc_passes_warcio_check(captured):
+    _, capture = captured
+    path = default_storage.path(capture.warc.name)
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("warcio")), "check", "-v", path],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "digest pass" in done.stdout
+
+
+def test_reading_the_text_again_reads_the_rendered_page(captured, fact_checker):
+    _, capture = captured
+    Capture.objects.filter(pk=capture.pk).update(text="", text_status="empty", text_reason="x")
+    capture.refresh_from_db()
+    capture_text_rerun(actor=fact_checker, capture=capture)
+    assert capture_text_read(capture_id=capture.pk) == "ok"
+    capture.refresh_from_db()
+    assert "182,400 tonnes" in capture.text  # written by the page's script: not in the raw HTML

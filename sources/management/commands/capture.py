@@ -27,7 +27,7 @@ from factcheck.errors import DomainError
 from factcheck.progress import progress
 from sources import priorities
 from sources.browser.capture import browser_capture_request
-from sources.models import Capture, CaptureState
+from sources.models import Capture, CaptureKind, CaptureState
 from sources.normalise import InvalidURL, normalise_url
 from sources.services import capture_request_many, source_for_url, source_link
 
@@ -198,6 +198,7 @@ class Command(BaseCommand):
                 capture.source_id: capture
                 for capture in Capture.objects.filter(
                     source__in=sources.values(),
+                    kind=CaptureKind.HTTP,  # a browser follow-up waiting is not this capture
                     state__in=[CaptureState.QUEUED, CaptureState.FETCHING],
                 ).order_by("source_id", "-queued_at")
             }
