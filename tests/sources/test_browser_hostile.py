@@ -6,6 +6,7 @@ interception (Chromium's dead proxy and empty resolver)."""
 from __future__ import annotations
 
 import dataclasses
+import threading
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
@@ -93,13 +94,27 @@ def test_hostile_subresources_are_refused_recorded_and_never_reach_the_listener(
 def test_a_request_that_escapes_interception_goes_nowhere(listener):
     """Chromium with the capture's flags and no interception at all: the dead proxy (loopback
     not exempt) and the resolver that resolves nothing leave it no way out."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=engine.chromium_args())
-        try:
-            page = browser.new_page()
-            for url in (listener.url("/"), f"http://localhost:{listener.port}/"):
-                with pytest.raises(PlaywrightError):
-                    page.goto(url, timeout=5000)
-        finally:
-            browser.close()
+    outcomes: list[str] = []
+
+    def try_to_leave() -> None:
+        # In a thread of its own: the sync API refuses a thread with an asyncio loop running.
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=engine.chromium_args()
+            )
+            try:
+                page = browser.new_page()
+                for url in (listener.url("/"), f"http://localhost:{listener.port}/"):
+                    try:
+                        page.goto(url, timeout=5000)
+                        outcomes.append(f"loaded {url}")
+                    except PlaywrightError as exc:
+                        outcomes.append(f"refused: {exc.message.splitlines()[0]}")
+            finally:
+                browser.close()
+
+    thread = threading.Thread(target=try_to_leave)
+    thread.start()
+    thread.join(60)
+    assert len(outcomes) == 2 and all(o.startswith("refused: ") for o in outcomes), outcomes
     assert listener.connections == 0
