@@ -40,7 +40,8 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# The browser tests drive Debian's Chromium (Playwright's own download does not work here).
+# The browser tests and the browser-capture worker drive Debian's Chromium with Playwright
+# (pinned in requirements.txt; Playwright's own browser download does not work here).
 chromium:
 	@[ -x /usr/bin/chromium ] || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }

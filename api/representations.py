@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.urls import reverse
 
 from claims.evidence.models import Evidence, EvidenceSuggestion
 from claims.models import SCALE_FACTORS, Claim, Rating, VerdictVersion
@@ -384,6 +385,13 @@ def article_item(article: Any, *, with_body: bool = False) -> dict[str, Any]:
     return item
 
 
+def screenshot_url(capture: Capture) -> str | None:
+    if not capture.screenshot:
+        return None
+    path = reverse("sources:capture-screenshot", args=[capture.pk])
+    return f"{settings.FACTCHECK_PUBLIC_URL}{path}"
+
+
 def capture_item(capture: Capture, *, with_text: bool = False) -> dict[str, Any]:
     item = {
         **capture_summary(capture),
@@ -397,9 +405,16 @@ def capture_item(capture: Capture, *, with_text: bool = False) -> dict[str, Any]
         "same_payload_as": capture.same_payload_as_id,
         "package": capture_package(capture),
     }
+    item.update(
+        kind=capture.kind,
+        screenshot_url=screenshot_url(capture),
+        text_chars=getattr(capture, "text_chars", None),
+    )
     if with_text:
         item["redirect_chain"] = capture.redirect_chain
         item["text"] = capture.text
+        item["text_chars"] = len(capture.text)
+        item["provenance"] = capture.provenance or None
     return item
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Length
 
 from api.models import WebhookDelivery, WebhookSubscription
 from claims.evidence.models import Evidence
@@ -78,7 +79,9 @@ def captures_visible_to(user: Any, *, with_text: bool = False) -> QuerySet[Captu
     (the rule of claims.evidence.selectors.capture_visible_to, as a queryset)."""
     captures = Capture.objects.all()
     if not with_text:
-        captures = captures.defer("text", "headers")
+        captures = captures.defer("text", "headers", "provenance").annotate(
+            text_chars=Length("text")
+        )
     if is_fact_checker(user):
         return captures
     linked = Evidence.objects.filter(

@@ -24,7 +24,7 @@ from claims.models import (
     Qualifier,
     Scale,
 )
-from sources.models import CaptureState, SourceKind, TextStatus
+from sources.models import CaptureKind, CaptureState, SourceKind, TextStatus
 
 
 class Input(serializers.Serializer):
@@ -562,11 +562,27 @@ class CaptureItem(CaptureSummary):
         allow_null=True, help_text="An earlier capture with the same bytes."
     )
     package = CapturePackage(help_text="The WACZ package, its signature and timestamp.")
+    kind = serializers.ChoiceField(
+        choices=CaptureKind.choices,
+        help_text="http: one exchange; browser: Chromium loaded the page (every request "
+        "through the fetcher), with a screenshot and the rendered text.",
+    )
+    screenshot_url = serializers.URLField(
+        allow_null=True, help_text="The full-page PNG of a browser capture."
+    )
+    text_chars = serializers.IntegerField(
+        allow_null=True, help_text="Characters of extracted (for a browser capture, rendered) text."
+    )
 
 
 class CaptureDetail(CaptureItem):
     redirect_chain = serializers.ListField(child=serializers.DictField())
     text = serializers.CharField(allow_blank=True, help_text="The extracted, readable text.")
+    provenance = serializers.DictField(
+        allow_null=True,
+        help_text="A browser capture's provenance: time, final URL, software versions, options "
+        "and budgets, the budget it ran into, addresses contacted, refused requests.",
+    )
 
 
 class CapturePage(serializers.Serializer):

@@ -194,7 +194,17 @@ CELERY_DB_REUSE_MAX = _int("CELERY_DB_REUSE_MAX", 1000)
 # Redis hands a message not acknowledged within this many seconds to another worker, so no
 # task may wait in the broker (countdown/ETA) that long: see CAPTURE_MAX_BROKER_COUNTDOWN.
 CELERY_BROKER_VISIBILITY_TIMEOUT = _int("CELERY_BROKER_VISIBILITY_TIMEOUT", 3600)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
+# Priorities (0 first, 9 last; Redis keeps one list per step and the worker takes the lowest
+# step that has work): captures a person waits for go before batch captures (manage.py capture
+# -i), on every queue.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT,
+    "priority_steps": list(range(10)),
+    "sep": ":",
+    "queue_order_strategy": "priority",
+}
+# Browser captures run on their own queue (their own worker service: Chromium needs its memory).
+CELERY_TASK_ROUTES = {"sources.capture_browser": {"queue": "capture-browser"}}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     # Finds captures a lost broker message or a dead worker left behind (see sources.services).
@@ -389,6 +399,7 @@ SPECTACULAR_SETTINGS = {
         "ClaimStateEnum": "claims.models.ClaimState",
         "ClaimKindEnum": "claims.models.ClaimKind",
         "CaptureStateEnum": "sources.models.CaptureState",
+        "CaptureKindEnum": "sources.models.CaptureKind",
         "SourceKindEnum": "sources.models.SourceKind",
         "RelationEnum": "claims.evidence.models.Relation",
         "DatePrecisionEnum": "claims.models.DatePrecision",
@@ -480,6 +491,22 @@ if ARCHIVE_SIGNING_KEY and ARCHIVE_SIGNING_KEY_FILE:
     raise ImproperlyConfigured("set ARCHIVE_SIGNING_KEY or ARCHIVE_SIGNING_KEY_FILE, not both")
 TIMESTAMP_AUTHORITY_URL = (env("TIMESTAMP_AUTHORITY_URL") or "").strip()
 TIMESTAMP_AUTHORITY_CA_FILE = (env("TIMESTAMP_AUTHORITY_CA_FILE") or "").strip()
+# Browser captures (sources/browser/): Debian's Chromium driven by Playwright, every request
+# through the fetcher; budgets like Perma's: the load, the whole capture, the bytes of all requests.
+BROWSER_EXECUTABLE = env("BROWSER_EXECUTABLE") or "/usr/bin/chromium"
+BROWSER_LOAD_TIMEOUT = _int("BROWSER_LOAD_TIMEOUT", 20)
+BROWSER_CAPTURE_TIMEOUT = _int("BROWSER_CAPTURE_TIMEOUT", 60)
+BROWSER_MAX_BYTES = _int("BROWSER_MAX_BYTES", 200 * 1024 * 1024)
+if not 0 < BROWSER_LOAD_TIMEOUT <= BROWSER_CAPTURE_TIMEOUT:
+    raise ImproperlyConfigured(
+        "BROWSER_LOAD_TIMEOUT must be positive and at most BROWSER_CAPTURE_TIMEOUT"
+    )
+# An archived HTML page is captured again by the browser after its HTTP capture. Off by default
+# without a broker (make run): tasks run in-process there, and a page would wait for Chromium.
+BROWSER_CAPTURE_AFTER_HTTP = _flag("BROWSER_CAPTURE_AFTER_HTTP", bool(_broker_url))
+# Celery's limits on one browser capture, above its own budget (which normally ends it first).
+BROWSER_SOFT_TIME_LIMIT = _int("BROWSER_SOFT_TIME_LIMIT", BROWSER_CAPTURE_TIMEOUT + 60)
+BROWSER_HARD_TIME_LIMIT = _int("BROWSER_HARD_TIME_LIMIT", BROWSER_SOFT_TIME_LIMIT + 30)
 
 # Text extraction runs in a child process with these limits (sources/isolation.py): CPU seconds,
 # address space in MB (so the child's resident memory stays below it) and wall-clock seconds.

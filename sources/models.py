@@ -105,6 +105,12 @@ class TextStatus(models.TextChoices):
     NOT_TEXT = "not_text", "No text in this kind of file"
 
 
+class CaptureKind(models.TextChoices):
+    HTTP = "http", "HTTP capture"
+    # Chromium loads the page (every request through the fetcher): screenshot, rendered text.
+    BROWSER = "browser", "Browser capture"
+
+
 class CaptureQuerySet(models.QuerySet):
     """Captures, with the one way to ask for each source's latest."""
 
@@ -128,6 +134,7 @@ class Capture(models.Model):
     """One fetch (or upload) of a source: its state, the facts of the exchange, WARC and text."""
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="captures")
+    kind = models.CharField(max_length=16, choices=CaptureKind.choices, default=CaptureKind.HTTP)
     state = models.CharField(
         max_length=16, choices=CaptureState.choices, default=CaptureState.QUEUED
     )
@@ -170,6 +177,10 @@ class Capture(models.Model):
     page_image = models.FileField(upload_to="renders/%Y/%m/", max_length=300, blank=True)
     failure_reason = models.TextField(blank=True)
     fetch_ms = models.PositiveIntegerField(null=True, blank=True)
+    # Browser captures: the full-page PNG (also a resource record in the WARC) and the
+    # provenance record (time, versions, budgets, addresses contacted, refused requests).
+    screenshot = models.FileField(upload_to="screenshots/%Y/%m/", max_length=300, blank=True)
+    provenance = models.JSONField(default=dict, blank=True)
     # The WACZ package of the capture (sources/wacz.py) next to its WARC, with what was proven of
     # it: signed with the desk's key (fingerprint of its public key), timestamped by an RFC 3161
     # authority. wacz_problem says what did not happen and why (empty when all of it did).
@@ -217,6 +228,9 @@ class Capture(models.Model):
                 condition=Q(text_status__in=TextStatus.values), name="capture_text_status_valid"
             ),
             models.CheckConstraint(
+                condition=Q(kind__in=CaptureKind.values), name="capture_kind_valid"
+            ),
+            models.CheckConstraint(
                 condition=Q(text_status__in=["pending", "ok"]) | ~Q(text_reason=""),
                 name="capture_text_problem_has_reason",
             ),
@@ -246,6 +260,10 @@ class Capture(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.state in (CaptureState.QUEUED, CaptureState.FETCHING)
+
+    @property
+    def is_browser(self) -> bool:
+        return self.kind == CaptureKind.BROWSER
 
     @property
     def is_signed(self) -> bool:

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.module_loading import import_string
 
 from factcheck.moved import moved_to
-from sources.models import Capture
+from sources.models import Capture, CaptureKind
 from sources.package_status import package_summary
 
 __getattr__ = moved_to("SOURCES_MOVED_SELECTORS", __name__)
@@ -44,7 +45,16 @@ def capture_summary(capture: Capture | None) -> dict[str, Any]:
         "sha256": capture.sha256,
         "finished_at": capture.finished_at.isoformat() if capture.finished_at else None,
         "package": package_summary(capture),
+        "kind": capture.kind,
+        "screenshot": (
+            reverse("sources:capture-screenshot", args=[capture.pk]) if capture.screenshot else None
+        ),
     }
+
+
+def browser_capture_of(source: Any) -> Capture | None:
+    """A source's newest browser capture, from its prefetched captures (no query)."""
+    return next((c for c in source.captures.all() if c.kind == CaptureKind.BROWSER), None)
 
 
 def capture_for_playback(capture_id: int) -> Capture | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_shutdown
 from django.conf import settings
 from django.db import OperationalError
 
@@ -44,6 +44,38 @@ def capture_source(self, capture_id: int) -> str:
     if outcome.retry_in is not None:
         raise self.retry(countdown=outcome.retry_in)
     return outcome.state
+
+
+@shared_task(
+    bind=True,
+    name="sources.capture_browser",  # routed to the capture-browser queue (CELERY_TASK_ROUTES)
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=settings.BROWSER_SOFT_TIME_LIMIT,
+    time_limit=settings.BROWSER_HARD_TIME_LIMIT,
+    max_retries=None,  # the service counts attempts in the database and gives up itself
+    ignore_result=True,
+)
+def capture_browser(self, capture_id: int) -> str:
+    """Run one browser capture; retry later when the service asks to."""
+    from sources.browser.capture import browser_capture_perform
+    from sources.services import capture_timed_out
+
+    try:
+        outcome = browser_capture_perform(capture_id=capture_id)
+    except SoftTimeLimitExceeded:
+        outcome = capture_timed_out(capture_id=capture_id)
+    if outcome.retry_in is not None:
+        raise self.retry(countdown=outcome.retry_in)
+    return outcome.state
+
+
+@worker_shutdown.connect
+def _close_browser(**kwargs: object) -> None:
+    """A worker going away closes its Chromium (if it started one)."""
+    from sources.browser import engine
+
+    engine.shutdown()
 
 
 @shared_task(

@@ -36,6 +36,10 @@ from sources.fetcher import (
 
 __all__ = [
     "WarcInfo",
+    "capture_writer",
+    "write_exchange",
+    "write_resource",
+    "write_warcinfo",
     "WarcReadError",
     "read_response_payload",
     "write_capture_warc",
@@ -132,7 +136,6 @@ def write_capture_warc(
     """
     start = fileobj.tell() if fileobj.seekable() else 0
     writer = _Writer(fileobj, gzip=True)
-    when = _warc_date(result.fetched_at)
 
     fields = _base_fields(software)
     fields += [
@@ -149,8 +152,46 @@ def write_capture_warc(
     warcinfo = _warcinfo(writer, fields, result.fetched_at, filename)
     warcinfo_id = warcinfo.rec_headers.get_header("WARC-Record-ID")
 
+    writer.write_record(warcinfo)
+    response_id = write_exchange(writer, result, warcinfo_id=warcinfo_id, truncated=truncated)
+    fileobj.flush()
+
+    return WarcInfo(
+        payload_sha256=hashlib.sha256(result.body).hexdigest(),
+        payload_size=len(result.body),
+        decoded_sha256=hashlib.sha256(result.decoded_body).hexdigest(),
+        decoded_size=len(result.decoded_body),
+        record_id=response_id,
+        warcinfo_id=warcinfo_id,
+        warc_size=(fileobj.tell() - start) if fileobj.seekable() else -1,
+    )
+
+
+def capture_writer(fileobj: IO[bytes]) -> WARCWriter:
+    """A gzipping WARC writer with SHA-256 digests (for a capture of several exchanges)."""
+    return _Writer(fileobj, gzip=True)
+
+
+def write_warcinfo(
+    writer: WARCWriter,
+    fields: list[tuple[str, object]],
+    *,
+    software: str,
+    when: datetime,
+    filename: str | None = None,
+) -> str:
+    """Write the warcinfo record (our software and ``fields``); return its WARC-Record-ID."""
+    record = _warcinfo(writer, _base_fields(software) + fields, when, filename)
+    writer.write_record(record)
+    return record.rec_headers.get_header("WARC-Record-ID")
+
+
+def write_exchange(
+    writer: WARCWriter, result: FetchResult, *, warcinfo_id: str, truncated: str | None = None
+) -> str:
+    """Write the request and response records of one fetch; return the response's record ID."""
     common = {
-        "WARC-Date": when,
+        "WARC-Date": _warc_date(result.fetched_at),
         "WARC-IP-Address": result.peer_ip,
         "WARC-Warcinfo-ID": warcinfo_id,
     }
@@ -177,21 +218,35 @@ def write_capture_warc(
         ),
         warc_headers_dict={**common, "WARC-Concurrent-To": response_id},
     )
-
-    writer.write_record(warcinfo)
     writer.write_record(request)
     writer.write_record(response)
-    fileobj.flush()
+    return response_id
 
-    return WarcInfo(
-        payload_sha256=hashlib.sha256(result.body).hexdigest(),
-        payload_size=len(result.body),
-        decoded_sha256=hashlib.sha256(result.decoded_body).hexdigest(),
-        decoded_size=len(result.decoded_body),
-        record_id=response_id,
-        warcinfo_id=warcinfo_id,
-        warc_size=(fileobj.tell() - start) if fileobj.seekable() else -1,
+
+def write_resource(
+    writer: WARCWriter,
+    uri: str,
+    payload: bytes,
+    *,
+    content_type: str,
+    when: datetime,
+    warcinfo_id: str,
+    concurrent_to: str | None = None,
+) -> str:
+    """Write one resource record (a screenshot, a rendered page, a provenance record)."""
+    headers = {"WARC-Date": _warc_date(when), "WARC-Warcinfo-ID": warcinfo_id}
+    if concurrent_to:
+        headers["WARC-Concurrent-To"] = concurrent_to
+    record = writer.create_warc_record(
+        uri,
+        "resource",
+        payload=io.BytesIO(payload),
+        length=len(payload),
+        warc_content_type=_field(content_type),
+        warc_headers_dict=headers,
     )
+    writer.write_record(record)
+    return record.rec_headers.get_header("WARC-Record-ID")
 
 
 def write_upload_warc(

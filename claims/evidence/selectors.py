@@ -6,17 +6,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 
 from claims.evidence.models import Evidence, EvidenceSuggestion, RecheckAlert, SuggestionStatus
 from factcheck.roles import is_editor, is_fact_checker
-from sources.models import Capture, CaptureState
-from sources.selectors import capture_summary
+from sources.models import Capture, CaptureKind, CaptureState
+from sources.selectors import browser_capture_of, capture_summary
 
 
 def evidence_for_claim(claim_id: int) -> QuerySet[Evidence]:
-    """A claim's evidence with each source's captures (newest first) in three queries."""
-    captures = Capture.objects.order_by("-queued_at", "-id").defer("text", "headers")
+    """A claim's evidence with each source's captures in three queries: HTTP captures newest
+    first, then browser captures newest first (a source's state is its HTTP capture's; a browser
+    capture follows it and is shown beside it: see sources.selectors.browser_capture_of)."""
+    browser_last = Case(When(kind=CaptureKind.BROWSER, then=Value(1)), default=Value(0))
+    captures = Capture.objects.order_by(browser_last, "-queued_at", "-id").defer("text", "headers")
     return (
         Evidence.objects.filter(claim_id=claim_id)
         .select_related("source", "added_by")
@@ -58,13 +61,16 @@ def evidence_public(claim_id: int) -> QuerySet[Evidence]:
 
 
 def claim_capture_states(claim_id: int) -> list[dict[str, Any]]:
-    """Each linked source's latest capture, for the page's live status poll."""
+    """Each linked source's latest capture (and latest browser capture), for the live poll."""
     rows = []
     for evidence in evidence_for_claim(claim_id):
         latest = next(iter(evidence.source.captures.all()), None)
-        rows.append(
-            {"evidence": evidence.pk, "source": evidence.source_id, **capture_summary(latest)}
-        )
+        browser = browser_capture_of(evidence.source)
+        row = {"evidence": evidence.pk, "source": evidence.source_id, **capture_summary(latest)}
+        if browser is not None and browser is not latest:
+            row["browser"] = capture_summary(browser)
+            row["pending"] = row["pending"] or row["browser"]["pending"]
+        rows.append(row)
     return rows
 
 

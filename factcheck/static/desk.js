@@ -47,12 +47,71 @@
         }
         pack.hidden = row.package.state === "none";
       }
+      var browser = row.kind === "browser" ? row : row.browser;
+      if (browser) {
+        var browserState = item.querySelector('[data-role="browser-state"]');
+        if (browserState) {
+          browserState.textContent = browser.label + (browser.reason ? ": " : "");
+          if (browser.reason) {
+            var why = document.createElement("bdi");
+            why.textContent = browser.reason;
+            browserState.appendChild(why);
+          }
+        }
+        if (browser.screenshot) showScreenshot(item, browser);
+      }
       if (link && (row.state === "archived" || row.state === "partial") && row.id) {
         link.href = "/captures/" + row.id + "/";
         if (row.state === "partial") link.textContent = "Read what arrived";
         link.hidden = false;
       }
     });
+  }
+
+  // A browser capture that has just finished: its screenshot as a thumbnail opening the full view.
+  function showScreenshot(item, row) {
+    if (item.querySelector('[data-role="screenshot-thumb"][src="' + row.screenshot + '"]')) return;
+    var old = item.querySelector('[data-role="browser-capture"]');
+    if (old) old.remove();
+    var box = document.createElement("div");
+    box.className = "browser-capture";
+    box.dataset.role = "browser-capture";
+    var full = document.createElement("a");
+    full.href = row.screenshot;
+    full.target = "_blank";
+    full.rel = "noopener";
+    full.dataset.role = "screenshot-full";
+    var img = document.createElement("img");
+    img.src = row.screenshot;
+    img.alt = "Screenshot of the page as the browser rendered it (opens the full view)";
+    img.width = 240;
+    img.className = "screenshot-thumb";
+    img.dataset.role = "screenshot-thumb";
+    full.appendChild(img);
+    box.appendChild(full);
+    var head = document.createElement("p");
+    head.className = "row-meta";
+    var title = document.createElement("strong");
+    title.textContent = "Browser capture";
+    var label = document.createElement("span");
+    label.dataset.role = "browser-state";
+    label.textContent = row.label + (row.reason ? ": " : "");
+    if (row.reason) {
+      var why = document.createElement("bdi");
+      why.textContent = row.reason;
+      label.appendChild(why);
+    }
+    head.append(title, ": ", label);
+    box.appendChild(head);
+    var meta = document.createElement("p");
+    meta.className = "row-meta";
+    var provenance = document.createElement("a");
+    provenance.href = "/captures/" + row.id + "/provenance/";
+    provenance.dataset.role = "provenance-link";
+    provenance.textContent = "Provenance of the browser capture";
+    meta.appendChild(provenance);
+    box.appendChild(meta);
+    item.querySelector(".source-capture").after(box);
   }
 
   function poll() {

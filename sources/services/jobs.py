@@ -19,8 +19,9 @@ from django.db.models.functions import Now
 from factcheck import jobs
 from factcheck.audit import audit_record_many
 from factcheck.errors import DomainError
-from sources.models import Capture, CaptureState, Source
-from sources.tasks import capture_source
+from sources import priorities
+from sources.models import Capture, CaptureKind, CaptureState, Source
+from sources.tasks import capture_browser, capture_source
 
 logger = logging.getLogger(__name__)
 
@@ -37,12 +38,13 @@ def capture_request(*, actor: Any = None, source: Source, system_actor: str = ""
 
 @transaction.atomic
 def capture_request_many(
-    *, actor: Any = None, sources: Sequence[Source], system_actor: str = ""
+    *, actor: Any = None, sources: Sequence[Source], system_actor: str = "", batch: bool = False
 ) -> list[Capture]:
     """Queue a new capture of each web source, all or none: one transaction, and the tasks go
     to the broker on commit over one connection (an operator re-capturing a list of URLs).
 
-    Uploaded files have no URL to fetch again: a list holding one is refused whole.
+    Uploaded files have no URL to fetch again: a list holding one is refused whole. A ``batch``
+    (a list from a file) waits behind every capture a person asked for (sources/priorities.py).
     """
     uploads = [source for source in sources if not source.url]
     if uploads:
@@ -60,18 +62,25 @@ def capture_request_many(
         after=lambda capture: {"url": capture.requested_url},
     )
     ids = [capture.pk for capture in captures]
-    transaction.on_commit(lambda: _send_capture_tasks(ids))
+    priority = priorities.BATCH if batch else priorities.PERSON
+    transaction.on_commit(lambda: _send_capture_tasks(ids, priority))
     return captures
 
 
-def _send_capture_tasks(capture_ids: list[int]) -> None:
+def _send_capture_tasks(capture_ids: list[int], priority: int = priorities.PERSON) -> None:
     if len(capture_ids) == 1 or capture_source.app.conf.task_always_eager:
         for capture_id in capture_ids:  # no broker in development: each runs here and now
-            capture_source.delay(capture_id)
+            capture_source.apply_async((capture_id,), priority=priority)
         return
     with capture_source.app.producer_or_acquire() as producer:
         for capture_id in capture_ids:
-            capture_source.apply_async((capture_id,), producer=producer)
+            capture_source.apply_async((capture_id,), producer=producer, priority=priority)
+
+
+def send_browser_capture_tasks(capture_ids: list[int], priority: int = priorities.PERSON) -> None:
+    """Send browser captures to their own queue (capture-browser, by CELERY_TASK_ROUTES)."""
+    for capture_id in capture_ids:
+        capture_browser.apply_async((capture_id,), priority=priority)
 
 
 def _claim(capture_id: int) -> bool:
@@ -140,7 +149,10 @@ def captures_requeue_stale(*, older_than_seconds: int | None = None) -> list[int
                 "attempts": capture.attempts,
             },
         )
-        transaction.on_commit(lambda: _send_capture_tasks(ids))
+        browser = [capture.pk for capture in stale if capture.kind == CaptureKind.BROWSER]
+        http = [pk for pk in ids if pk not in set(browser)]
+        transaction.on_commit(lambda: _send_capture_tasks(http))
+        transaction.on_commit(lambda: send_browser_capture_tasks(browser))
     abandoned_count = sum(1 for capture in stale if capture.state == CaptureState.FETCHING)
     logger.info(
         "requeued %d stale captures (%d abandoned while fetching)", len(ids), abandoned_count

@@ -14,7 +14,8 @@ from factcheck.audit import audit_record
 from factcheck.errors import DomainError
 from factcheck.roles import require_fact_checker
 from sources import isolation
-from sources.models import Capture, CaptureState, TextStatus
+from sources.browser.records import read_rendered_dom
+from sources.models import Capture, CaptureKind, CaptureState, TextStatus
 from sources.services.archive_files import _bytes_file, _page_image_name, _store
 from sources.signals import capture_finished
 from sources.tasks import read_capture_text
@@ -75,8 +76,12 @@ def _limit_reason(exc: isolation.ExtractionLimitExceeded) -> str:
 
 
 def _stored_payload(capture: Capture) -> tuple[bytes, str]:
-    """The archived payload and its content type, read back from the capture's WARC."""
+    """The archived payload and its content type, read back from the capture's WARC (for a
+    browser capture, the page as it was rendered)."""
     with default_storage.open(capture.warc.name, "rb") as warc_file:
+        if capture.kind == CaptureKind.BROWSER:
+            dom = read_rendered_dom(warc_file, max_bytes=settings.FETCH_MAX_BYTES)
+            return dom, "text/html; charset=utf-8"
         headers, payload = read_response_payload(warc_file, max_bytes=settings.FETCH_MAX_BYTES)
     content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
     return payload, content_type or capture.content_type

@@ -27,10 +27,10 @@ def test_every_compose_variable_is_read_by_the_settings():
 def test_compose_has_the_services_and_healthchecks():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"db", "redis", "web", "worker", "beat"}
+    assert set(services) == {"db", "redis", "web", "worker", "browser-worker", "beat"}
     assert "healthcheck" in services["db"] and "healthcheck" in services["redis"]
     assert any(v.endswith("/var/lib/postgresql/data") for v in services["db"]["volumes"])
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "browser-worker", "beat"):
         assert services[name]["depends_on"] == {
             "db": {"condition": "service_healthy"},
             "redis": {"condition": "service_healthy"},
@@ -38,3 +38,10 @@ def test_compose_has_the_services_and_healthchecks():
     assert "migrate" in services["web"]["command"] and "gunicorn" in services["web"]["command"]
     assert "worker" in services["worker"]["command"]
     assert "beat" in services["beat"]["command"]
+    # Each capture kind has its own queue and worker: the browser's Chromium stays apart.
+    assert services["worker"]["command"][services["worker"]["command"].index("--queues") + 1] == (
+        "celery"
+    )
+    browser = services["browser-worker"]["command"]
+    assert browser[browser.index("--queues") + 1] == "capture-browser"
+    assert services["browser-worker"]["build"]["target"] == "browser"

@@ -212,7 +212,7 @@ def test_identical_payload_recaptured_is_not_stored_twice(worker, server, fact_c
     assert second.sha256 == first.sha256
     assert second.same_payload_as_id == first.pk
     assert second.warc.name == first.warc.name
-    assert Capture.objects.filter(source=first.source).count() == 2
+    assert Capture.objects.filter(source=first.source, kind="http").count() == 2
 
 
 def test_capture_command_prints_json_and_exit_status(worker, server, claim):
@@ -326,7 +326,7 @@ def test_capture_command_archives_a_list_of_urls(worker, server, tmp_path):
     second = json.loads(again.stdout)
     assert {f["state"] for f in second} == {"archived"}
     assert {f["capture"] for f in second}.isdisjoint(f["capture"] for f in facts)
-    assert Capture.objects.filter(source__url=server.url("/list/0")).count() == 2
+    assert Capture.objects.filter(source__url=server.url("/list/0"), kind="http").count() == 2
 
 
 def test_capture_command_refuses_a_list_with_a_bad_line_and_queues_nothing(

@@ -110,9 +110,16 @@ def _celery_process(args: list[str], env: dict[str, str], ready: str) -> Iterato
 
 @contextmanager
 def celery_worker(
-    *, concurrency: int = 4, pool: str = "threads", env: dict[str, str] | None = None
+    *,
+    concurrency: int = 4,
+    pool: str = "threads",
+    env: dict[str, str] | None = None,
+    queues: str = "",
 ) -> Iterator[Worker]:
-    """Run `celery worker` until the block ends; waits until it is ready to take tasks."""
+    """Run `celery worker` until the block ends; waits until it is ready to take tasks.
+
+    ``queues`` (comma-separated, e.g. "celery,capture-browser") limits what it consumes.
+    """
     args = [
         "worker",
         "--loglevel",
@@ -126,6 +133,7 @@ def celery_worker(
         "--without-heartbeat",
         "--hostname",
         f"test-{os.getpid()}@%h",
+        *(["--queues", queues] if queues else []),
     ]
     with _celery_process(args, _celery_env(env), " ready.") as worker:
         yield worker
@@ -164,7 +172,9 @@ def show_worker_log_on_failure(request):
         print("".join(request.getfixturevalue("worker").log[-60:]))
 
 
-def capture_command(url: str, env: dict[str, str] | None = None, *, wait: float = 90) -> dict:
+def capture_command(
+    url: str, env: dict[str, str] | None = None, *, wait: float = 90, extra: list[str] | None = None
+) -> dict:
     """`manage.py capture URL --wait --format json` against the test database; its JSON.
 
     Give it the worker's limits in ``env``: Celery sends the time limits with each task message,
@@ -180,7 +190,7 @@ def capture_command(url: str, env: dict[str, str] | None = None, *, wait: float 
     }
     done = subprocess.run(
         [sys.executable, "manage.py", "capture", url, "--wait", "--timeout", str(wait)]
-        + ["--format", "json"],
+        + ["--format", "json", *(extra or [])],
         capture_output=True,
         text=True,
         env=command_env,

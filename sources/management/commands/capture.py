@@ -6,6 +6,9 @@ on the command line or one per line in a file (``-i urls.txt``, ``-i -`` for std
 and ``#`` comments skipped), print a JSON list in the order given. The captures are queued in one
 transaction, so a list holding a URL that cannot be archived is refused whole with every bad line
 named, and nothing is queued. The exit status is 0 only when every capture ended archived.
+``--browser`` captures with Chromium instead (sources/browser/): the facts then carry the
+screenshot, the provenance, and the WACZ with its signature and timestamp (null until packaged).
+A list from a file waits behind the captures people asked for (sources/priorities.py).
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ from django.db import transaction
 
 from factcheck.errors import DomainError
 from factcheck.progress import progress
-from sources.models import Capture, CaptureState
+from sources import priorities
+from sources.browser.capture import browser_capture_request
+from sources.models import Capture, CaptureKind, CaptureState
 from sources.normalise import InvalidURL, normalise_url
 from sources.services import capture_request_many, source_for_url
 
@@ -48,6 +53,14 @@ def capture_facts(capture: Capture) -> dict:
         "text_chars": len(capture.text),
         "text_status": capture.text_status,
         "text_reason": capture.text_reason,
+        "kind": capture.kind,
+        "screenshot": capture.screenshot.name if capture.screenshot else None,
+        "provenance": capture.provenance or None,
+        # The WACZ package (sources/wacz.py), its signature and timestamp: null until packaged.
+        "wacz": capture.wacz.name if capture.wacz else None,
+        "signed": capture.is_signed if capture.wacz else None,
+        "timestamped": capture.is_timestamped if capture.wacz else None,
+        "package_problem": capture.wacz_problem or None,
     }
 
 
@@ -65,6 +78,11 @@ class Command(BaseCommand):
         parser.add_argument("--wait", action="store_true", help="wait for the captures to finish")
         parser.add_argument("--timeout", type=float, default=300.0, help="seconds to wait")
         parser.add_argument("--format", choices=["json", "text"], default="text")
+        parser.add_argument(
+            "--browser",
+            action="store_true",
+            help="capture with the browser (screenshot, rendered text): the capture-browser queue",
+        )
 
     def handle(self, *args, **opts):
         given = [(f"argument {n}", url) for n, url in enumerate(opts["urls"], start=1)]
@@ -77,7 +95,11 @@ class Command(BaseCommand):
         normalised = self._normalise_all(given)
         with transaction.atomic():
             self.before_queue(normalised, opts)
-            captures = self._queue(normalised)
+            batch = bool(opts["input"])
+            if opts["browser"]:
+                captures = self._queue_browser(normalised, batch=batch)
+            else:
+                captures = self._queue(normalised, batch=batch)
         captures = self._wait(captures, opts["wait"], opts["timeout"])
         facts = [capture_facts(capture) for capture in captures]
         several = len(given) > 1 or bool(opts["input"])
@@ -127,7 +149,26 @@ class Command(BaseCommand):
     def before_queue(self, urls: list[str], opts: dict) -> None:
         """A subclass's step in the same transaction, before the captures are queued."""
 
-    def _queue(self, urls: list[str]) -> list[Capture]:
+    def _queue_browser(self, urls: list[str], *, batch: bool) -> list[Capture]:
+        """A new browser capture per URL."""
+        priority = priorities.BATCH if batch else priorities.PERSON
+        with transaction.atomic():
+            try:
+                sources = {
+                    url: source_for_url(url, system_actor=OPERATOR)[0]
+                    for url in dict.fromkeys(urls)
+                }
+                captures = {
+                    url: browser_capture_request(
+                        source=source, system_actor=OPERATOR, priority=priority
+                    )
+                    for url, source in sources.items()
+                }
+            except DomainError as exc:
+                raise CommandError(exc.message) from None
+        return [captures[url] for url in urls]
+
+    def _queue(self, urls: list[str], *, batch: bool) -> list[Capture]:
         """A capture per URL: the one already pending for its source, else a new one."""
         with transaction.atomic():
             try:
@@ -140,12 +181,14 @@ class Command(BaseCommand):
             waiting = [CaptureState.QUEUED, CaptureState.FETCHING]
             pending = {
                 capture.source_id: capture
-                for capture in Capture.objects.latest_per_source(state__in=waiting).filter(
-                    source__in=sources.values()
-                )
+                # a browser follow-up waiting is not this capture
+                for capture in Capture.objects.latest_per_source(
+                    state__in=waiting, kind=CaptureKind.HTTP
+                ).filter(source__in=sources.values())
             }
             wanted = [s for s in sources.values() if s.pk not in pending]
-            for capture in capture_request_many(sources=wanted, system_actor=OPERATOR):
+            queued = capture_request_many(sources=wanted, system_actor=OPERATOR, batch=batch)
+            for capture in queued:
                 pending[capture.source_id] = capture
         return [pending[sources[url].pk] for url in urls]
 

@@ -60,5 +60,5 @@ def test_an_archived_capture_is_matched_by_the_worker(worker, make_claim, fact_c
             what="the worker to match the newly linked claim",
         )
         assert disagrees.verdict == "disagrees"
-        assert capture.source.captures.count() == 1  # linked, not fetched again
+        assert capture.source.captures.filter(kind="http").count() == 1  # linked, not fetched again
     assert worker.alive
