@@ -1,6 +1,7 @@
 """App config for claims."""
 
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 
 
 class ClaimsConfig(AppConfig):
@@ -10,6 +11,9 @@ class ClaimsConfig(AppConfig):
         from sources.signals import capture_finished
 
         capture_finished.connect(_complete_articles, dispatch_uid="claims-article-import")
+        post_save.connect(
+            _recheck_raised, sender="sources.RecheckAlert", dispatch_uid="claims-recheck-notify"
+        )
 
 
 def _complete_articles(sender, *, capture_id: int, **kwargs) -> None:
@@ -17,3 +21,12 @@ def _complete_articles(sender, *, capture_id: int, **kwargs) -> None:
     from claims.services import article_complete_from_capture
 
     article_complete_from_capture(capture_id=capture_id)
+
+
+def _recheck_raised(sender, *, instance, created: bool, raw: bool = False, **kwargs) -> None:
+    """A re-check alert, raised by the archive in its transaction, reaches the claim's raters
+    and approvers (the archive floor knows nothing of claims, so the desk listens)."""
+    if created and not raw:
+        from claims.notifications import notify_recheck
+
+        notify_recheck(claim=instance.claim, detail=instance.detail)

@@ -22,7 +22,8 @@ from django.template import loader
 from django.urls import reverse
 
 from claims import selectors
-from factcheck.roles import is_fact_checker
+from claims.mywork import open_recheck_alerts
+from factcheck.roles import is_editor, is_fact_checker
 
 DESK_ONLY = "Only fact-checkers and editors work at the desk; ask an editor for a role."
 
@@ -169,6 +170,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "captures": selectors.capture_problems(limit=8),
             "my_claims": list(selectors.my_queue(request.user)[:10]),
             "articles": list(selectors.article_list()[:10]),
+            # Editors resolve re-check alerts: theirs to see first (claims.mywork).
+            "recheck_alerts": list(open_recheck_alerts()[:8]) if is_editor(request.user) else None,
         },
     )
 
