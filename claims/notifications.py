@@ -263,43 +263,55 @@ def notification_email_failed(*, notification_id: int, reason: str) -> None:
     )
 
 
-def digests_send(*, now: Any = None) -> dict[str, int]:
-    """One e-mail per person with every notification waiting for their digest. A person whose
-    e-mail fails keeps theirs waiting for the next run, with the reason recorded."""
-    now = now or timezone.now()
+def digest_recipients() -> list[Any]:
+    """The people with notifications waiting for their daily digest."""
     waiting = Notification.objects.filter(email_state=EmailState.DIGEST)
-    people = list(waiting.values_list("recipient_id", flat=True).distinct().order_by())
-    sent = failed = 0
-    User = get_user_model()
-    for person in User.objects.filter(pk__in=people).order_by("pk"):
-        with transaction.atomic():
-            rows = list(
-                waiting.select_for_update(skip_locked=True)
-                .filter(recipient_id=person.pk)
-                .order_by("created_at", "id")
+    people = waiting.values_list("recipient_id", flat=True).distinct().order_by()
+    return list(get_user_model().objects.filter(pk__in=list(people)).order_by("pk"))
+
+
+def digest_send(*, person: Any, now: Any = None) -> bool | None:
+    """E-mail one person's digest: True sent, None nothing waited, False the e-mail failed (the
+    notifications keep waiting for the next run, with the reason recorded)."""
+    with transaction.atomic():
+        rows = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(recipient_id=person.pk, email_state=EmailState.DIGEST)
+            .order_by("created_at", "id")
+        )
+        if not rows:
+            return None
+        ids = [n.pk for n in rows]
+        try:
+            send_mail(
+                subject=f"[{settings.FACTCHECK_ORGANISATION}] Your daily digest: "
+                f"{len(rows)} notification{'s' if len(rows) != 1 else ''}",
+                message=email_body(rows),
+                from_email=None,
+                recipient_list=[person.email],
             )
-            if not rows:
-                continue
-            ids = [n.pk for n in rows]
-            try:
-                send_mail(
-                    subject=f"[{settings.FACTCHECK_ORGANISATION}] Your daily digest: "
-                    f"{len(rows)} notification{'s' if len(rows) != 1 else ''}",
-                    message=email_body(rows),
-                    from_email=None,
-                    recipient_list=[person.email],
-                )
-            except Exception as exc:
-                Notification.objects.filter(pk__in=ids).update(
-                    email_reason=f"digest failed, will be tried again: {exc}"[:300]
-                )
-                failed += 1
-                continue
+        except Exception as exc:
             Notification.objects.filter(pk__in=ids).update(
-                email_state=EmailState.SENT, emailed_at=now, email_reason=""
+                email_reason=f"digest failed, will be tried again: {type(exc).__name__}: {exc}"[
+                    :300
+                ]
             )
-            sent += 1
-    return {"people": len(people), "sent": sent, "failed": failed}
+            return False
+        Notification.objects.filter(pk__in=ids).update(
+            email_state=EmailState.SENT, emailed_at=now or timezone.now(), email_reason=""
+        )
+        return True
+
+
+def digests_send(*, people: Iterable[Any] | None = None) -> dict[str, int]:
+    """Every waiting digest, one e-mail per person (`people` defaults to digest_recipients())."""
+    people = list(digest_recipients() if people is None else people)
+    outcomes = [digest_send(person=p) for p in people]
+    return {
+        "people": len(people),
+        "sent": outcomes.count(True),
+        "failed": outcomes.count(False),
+    }
 
 
 # A person's own writes: reading notifications, choosing how each kind reaches them ------------
