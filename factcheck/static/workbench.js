@@ -4,7 +4,10 @@
 (function () {
   "use strict";
   var dialog = document.getElementById("shortcuts");
-  if (!dialog || typeof dialog.showModal !== "function") return;
+  var content = document.getElementById("shortcuts-content");
+  if (!dialog || !content || typeof dialog.showModal !== "function") return;
+  // The list stays inert in its <template> until the dialog first opens.
+  var entries = content.content;
   var opener = document.querySelector("[data-shortcuts-open]");
   var lastFocus = null;
 
@@ -15,6 +18,11 @@
   }
 
   function show() {
+    if (!dialog.firstElementChild) {
+      dialog.appendChild(document.importNode(content.content, true));
+      dialog.setAttribute("aria-labelledby", "shortcuts-h");
+      dialog.querySelector("[data-shortcuts-close]").addEventListener("click", close);
+    }
     lastFocus = document.activeElement;
     dialog.showModal();
     dialog.querySelector("[data-shortcuts-close]").focus();
@@ -27,7 +35,6 @@
   dialog.addEventListener("close", function () {
     if (lastFocus && lastFocus.focus) lastFocus.focus();
   });
-  dialog.querySelector("[data-shortcuts-close]").addEventListener("click", close);
   if (opener) {
     opener.hidden = false;
     opener.addEventListener("click", show);
@@ -37,7 +44,9 @@
     var found = document.querySelectorAll(selector);
     for (var i = 0; i < found.length; i++) {
       var el = found[i];
-      if (el.matches("input, textarea, select, button, a[href]") && !el.disabled) return el;
+      if (el.matches("input:not([type=hidden]), textarea, select, button, a[href]") && !el.disabled) {
+        return el;
+      }
       var inner = el.querySelector("input:not([type=hidden]), textarea, select, button, a[href]");
       if (inner) return inner;
     }
@@ -66,7 +75,7 @@
     var key = event.key;
     if (key === "?") { event.preventDefault(); show(); return; }
     if (!/^[a-z]$/.test(key)) return;
-    var entry = dialog.querySelector('[data-key="' + key + '"]');
+    var entry = entries.querySelector('[data-key="' + key + '"]');
     if (!entry) return;
     event.preventDefault();
     run(entry);
