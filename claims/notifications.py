@@ -152,7 +152,8 @@ def notify_awaiting_approval(*, claim: Claim, actor: Any) -> None:
 
 
 def _raters_and_assignee(claim: Claim) -> list[Any]:
-    people = {r.reviewer_id: r.reviewer for r in Rating.objects.filter(claim_id=claim.pk)}
+    raters = Rating.objects.filter(claim_id=claim.pk).select_related("reviewer")
+    people: dict[int, Any] = {r.reviewer_id: r.reviewer for r in raters}
     if claim.assignee_id:
         people.setdefault(claim.assignee_id, claim.assignee)
     return list(people.values())
@@ -171,7 +172,8 @@ def notify_published(*, claim: Claim, actor: Any) -> None:
 
 def notify_recheck(*, claim: Claim, detail: str) -> None:
     """A re-check alert reaches whoever rated the claim or approved its verdict."""
-    people = {r.reviewer_id: r.reviewer for r in Rating.objects.filter(claim_id=claim.pk)}
+    raters = Rating.objects.filter(claim_id=claim.pk).select_related("reviewer")
+    people: dict[int, Any] = {r.reviewer_id: r.reviewer for r in raters}
     for verdict in VerdictVersion.objects.filter(claim_id=claim.pk).select_related("approved_by"):
         people.setdefault(verdict.approved_by_id, verdict.approved_by)
     notify(
