@@ -258,10 +258,29 @@ def notification_email_send(*, notification_id: int) -> bool:
     raise error
 
 
+MAILER = "mailer"
+
+
+@transaction.atomic
 def notification_email_failed(*, notification_id: int, reason: str) -> None:
-    """The last retry failed: the notification says so, with the reason."""
-    Notification.objects.filter(pk=notification_id, email_state=EmailState.QUEUED).update(
-        email_state=EmailState.FAILED, email_reason=reason[:300]
+    """The last retry failed: the notification says so, with the reason, and so does the audit
+    log (system actor "mailer")."""
+    n = (
+        Notification.objects.select_for_update()
+        .filter(pk=notification_id, email_state=EmailState.QUEUED)
+        .first()
+    )
+    if n is None:
+        return
+    n.email_state, n.email_reason = EmailState.FAILED, reason[:300]
+    n.save(update_fields=["email_state", "email_reason"])
+    audit_record(
+        action="notification.email_failed",
+        obj=n,
+        system_actor=MAILER,
+        claim=n.claim,
+        after={"recipient": n.recipient_id, "kind": n.kind, "attempts": n.email_attempts},
+        note=n.email_reason,
     )
 
 
@@ -293,10 +312,14 @@ def digest_send(*, person: Any, now: Any = None) -> bool | None:
                 recipient_list=[person.email],
             )
         except Exception as exc:
-            Notification.objects.filter(pk__in=ids).update(
-                email_reason=f"digest failed, will be tried again: {type(exc).__name__}: {exc}"[
-                    :300
-                ]
+            reason = f"digest failed, will be tried again: {type(exc).__name__}: {exc}"[:300]
+            Notification.objects.filter(pk__in=ids).update(email_reason=reason)
+            audit_record(
+                action="notification.digest_failed",
+                obj=person,
+                system_actor=MAILER,
+                after={"notifications": ids},
+                note=reason,
             )
             return False
         Notification.objects.filter(pk__in=ids).update(

@@ -218,6 +218,12 @@ def test_a_refused_email_records_its_error_and_stays_queued_for_the_retry(
     notifications.notification_email_failed(notification_id=note.pk, reason="refused 5 times")
     note.refresh_from_db()
     assert (note.email_state, note.email_reason) == (EmailState.FAILED, "refused 5 times")
+    event = AuditEvent.objects.get(action="notification.email_failed")
+    assert (event.actor_name, event.note, event.claim_id) == (
+        "mailer",
+        "refused 5 times",
+        note.claim_id,
+    )
 
 
 def test_the_daily_digest_sends_one_email_per_person_with_all_that_waits(claim_in, person):
@@ -270,6 +276,7 @@ def test_the_digest_command_reports_a_failed_email_and_keeps_it_waiting(
     [note] = inbox(checker)
     assert note.email_state == EmailState.DIGEST
     assert note.email_reason.startswith("digest failed, will be tried again")
+    assert AuditEvent.objects.get(action="notification.digest_failed").actor_name == "mailer"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     call_command("send_digests")
     assert "1 digest sent, 0 failed." in capsys.readouterr().out
