@@ -229,6 +229,8 @@ class Claim(TimeStamped):
             models.Index(fields=["kind"], name="claim_kind_idx"),
             models.Index(fields=["article", "span_start"], name="claim_article_span_idx"),
             models.Index(fields=["assignee", "state"], name="claim_assignee_state_idx"),
+            # My work: a person's latest changed claim (the live lists' version).
+            models.Index(fields=["assignee", "-updated_at"], name="claim_assignee_updated_idx"),
             models.Index(fields=["rating"], name="claim_rating_idx"),
             models.Index(fields=["published_at"], name="claim_published_idx"),
             models.Index(fields=["period_start", "period_end"], name="claim_period_idx"),

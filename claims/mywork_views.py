@@ -59,6 +59,7 @@ def _mywork_context(user: Any) -> dict[str, Any]:
                 "title": title,
                 "rows": rows,
                 "count": getattr(counts, key),
+                "count_label": counts.label(key),
                 "help": LIST_HELP[key],
             }
             for key, title, rows in sections
@@ -88,6 +89,12 @@ def mywork_status(request: HttpRequest) -> JsonResponse:
             "waiting": counts.waiting,
             "unread": counts.unread,
             "counts": {key: getattr(counts, key) for key in mywork.LISTS},
+            # What the badges say: a count past mywork.COUNT_CAP reads "100+".
+            "labels": {
+                "waiting": counts.waiting_label,
+                "unread": counts.unread_label,
+                **{key: counts.label(key) for key in mywork.LISTS},
+            },
         }
     )
     response["Cache-Control"] = "no-store"

@@ -7,9 +7,9 @@
   if (!url || !window.fetch) return;
   var interval = parseInt(body.dataset.liveInterval, 10) || 10000;
 
-  function setBadge(name, n) {
+  function setBadge(name, n, label) {
     document.querySelectorAll('[data-live-count="' + name + '"]').forEach(function (badge) {
-      badge.textContent = n ? String(n) : "";
+      badge.textContent = n ? label : "";
       badge.hidden = !n;
     });
   }
@@ -41,9 +41,11 @@
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
         if (data) {
-          setBadge("waiting", data.waiting);
-          setBadge("unread", data.unread);
-          Object.keys(data.counts).forEach(function (key) { setBadge(key, data.counts[key]); });
+          setBadge("waiting", data.waiting, data.labels.waiting);
+          setBadge("unread", data.unread, data.labels.unread);
+          Object.keys(data.counts).forEach(function (key) {
+            setBadge(key, data.counts[key], data.labels[key]);
+          });
           document.querySelectorAll("[data-live-refresh]").forEach(function (region) {
             if (region.dataset.liveVersion !== data.version) refresh(region, data.version);
           });

@@ -195,3 +195,15 @@ def test_the_counts_version_changes_when_a_list_does(claim_in, make_user, editor
     assert after.version != before
     assert after.assigned == 1 and after.unread == 1 and after.waiting == 1
     assert mywork.mywork_counts(make_user(EDITOR)).assigned == 0
+
+
+def test_counts_stop_at_the_cap_and_say_so(claim_in, make_user, editor, settings):
+    me = make_user(FACT_CHECKER)
+    for i in range(mywork.COUNT_CAP + 2):
+        claim_in(S.RESEARCHING, assignee=me, text=f"Assigned claim {i}.")
+    counts = mywork.mywork_counts(me)
+    assert counts.assigned == mywork.COUNT_CAP + 1
+    assert counts.label("assigned") == f"{mywork.COUNT_CAP}+"
+    assert counts.waiting_label == f"{mywork.COUNT_CAP + 1}+"
+    assert len(mywork.assigned_to_me(me)) == mywork.MYWORK_LIST_SIZE
+    assert mywork.mywork_counts(editor).label("assigned") == "0"

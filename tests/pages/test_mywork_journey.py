@@ -93,6 +93,10 @@ def test_assignment_rating_approval_and_send_back_through_my_work(
     item = notes.locator(f'[data-notification="{Notification.objects.get().pk}"]')
     expect(item).to_contain_text("assigned you a claim")
     assert axe_violations(notes) == []
+    notes.goto(f"{live_server.url}/notifications/preferences/")
+    expect(notes.get_by_role("group", name="Mentioned in a comment")).to_be_visible()
+    assert axe_violations(notes) == []
+    notes.go_back()
     item.get_by_role("button", name="Open the claim").click()
     expect(notes).to_have_url(re.compile(rf"/claims/{claim.pk}/$"))
     expect(notes.locator('[data-live-count="unread"]')).to_be_hidden()

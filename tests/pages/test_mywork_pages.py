@@ -105,13 +105,13 @@ def test_reading_notifications_marks_them_and_counts_drop(client_for, claim_in, 
 
 def test_the_notification_list_pages_by_cursor(client_for, claim_in, make_user):
     me = make_user(FACT_CHECKER)
-    for i in range(mywork.MYWORK_LIST_SIZE + 3):
+    for i in range(mywork.NOTIFICATION_PAGE_SIZE + 3):
         Notification.objects.create(
             recipient=me, kind="mention", claim=claim_in(S.NEW), message=f"Mention {i:02d}."
         )
     client = client_for(me)
     page = client.get(reverse("claims:notifications"))
-    assert f"Mention {mywork.MYWORK_LIST_SIZE + 2:02d}." in page.content.decode()
+    assert f"Mention {mywork.NOTIFICATION_PAGE_SIZE + 2:02d}." in page.content.decode()
     assert "Mention 02." not in page.content.decode()
     older = page.context["next_link"]
     rest = client.get(reverse("claims:notifications") + older).content.decode()
