@@ -85,14 +85,16 @@
   box.addEventListener("input", function () {
     var q = query();
     if (!q) { close(); return; }
-    asked = q.text;
-    fetch(url + "?q=" + encodeURIComponent(q.text), {
+    var mine = q.text;
+    asked = mine;
+    fetch(url + "?q=" + encodeURIComponent(mine), {
       credentials: "same-origin", headers: { Accept: "application/json" },
     })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
         var now = query();
-        if (data && now && now.text === asked) show(data.people);
+        // Only the answer to what the box now says (an earlier, slower answer is dropped).
+        if (data && now && now.text === mine && mine === asked) show(data.people);
       })
       .catch(close);
   });
