@@ -98,9 +98,10 @@ def _drafts(user: Any) -> Q:
     # A union of two index lookups (the claim's creator; the verdict's approver), which an OR
     # would turn into a scan of every claim. An unpublished approved verdict exists only while
     # its claim awaits approval (sending back discards it, publishing publishes it).
-    created = Claim.objects.filter(state=S.NEW, created_by_id=user.pk).values("pk")
+    # No ORDER BY in either half: SQLite refuses one inside a compound subquery.
+    created = Claim.objects.filter(state=S.NEW, created_by_id=user.pk).order_by().values("pk")
     approved = VerdictVersion.objects.filter(approved_by_id=user.pk, published_at__isnull=True)
-    return Q(pk__in=created.union(approved.values("claim_id")))
+    return Q(pk__in=created.union(approved.order_by().values("claim_id")))
 
 
 def _recheck(user: Any) -> Q:
