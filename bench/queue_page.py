@@ -233,6 +233,51 @@ def main() -> None:
         )
     verdict = "OK" if worst < TARGET_MS else "SLOW"
     print(f"worst p95 {worst:.1f} ms against a target of {TARGET_MS:.0f} ms: {verdict}")
+    bench_mywork(args.runs)
+
+
+MYWORK_TARGET_MS = 150.0
+
+
+def bench_mywork(runs: int) -> None:
+    """My work (issue #18): the page and the live badge's status endpoint, for a fact-checker
+    (the seed's bench-checker) and an editor, over the seeded claims. Target: 150 ms median."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    User = get_user_model()
+    editor, made = User.objects.get_or_create(username="bench-editor")
+    if made:
+        editor.groups.add(Group.objects.get(name="editor"))
+    print(f"{'my work':<28} {'median ms':>10} {'p95 ms':>8} {'python cpu ms':>14} {'queries':>8}")
+    worst = 0.0
+    for user in (User.objects.get(username="bench-checker"), editor):
+        client = Client()
+        client.force_login(user)
+        for path in ("/my-work/", "/my-work/status.json"):
+            for _ in range(3):
+                client.get(path)
+            timings, cpu = [], []
+            for _ in range(runs):
+                t0, c0 = time.perf_counter(), time.process_time()
+                response = client.get(path)
+                timings.append((time.perf_counter() - t0) * 1000)
+                cpu.append((time.process_time() - c0) * 1000)
+                assert response.status_code == 200, response.status_code
+            with CaptureQueriesContext(connection) as queries:
+                client.get(path)
+            median = statistics.median(timings)
+            worst = max(worst, median)
+            label = f"{user.username} {path}"
+            print(
+                f"{label:<28} {median:>10.1f} {statistics.quantiles(timings, n=20)[-1]:>8.1f} "
+                f"{statistics.median(cpu):>14.1f} {len(queries):>8}"
+            )
+    verdict = "OK" if worst < MYWORK_TARGET_MS else "SLOW"
+    print(f"my work: worst median {worst:.1f} ms against {MYWORK_TARGET_MS:.0f} ms: {verdict}")
 
 
 if __name__ == "__main__":

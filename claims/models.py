@@ -239,6 +239,8 @@ class Claim(TimeStamped):
             models.Index(fields=["kind"], name="claim_kind_idx"),
             models.Index(fields=["article", "span_start"], name="claim_article_span_idx"),
             models.Index(fields=["assignee", "state"], name="claim_assignee_state_idx"),
+            # My work: a person's latest changed claim (the live lists' version).
+            models.Index(fields=["assignee", "-updated_at"], name="claim_assignee_updated_idx"),
             models.Index(fields=["rating"], name="claim_rating_idx"),
             models.Index(fields=["published_at"], name="claim_published_idx"),
             models.Index(fields=["period_start", "period_end"], name="claim_period_idx"),
@@ -507,3 +509,104 @@ class ClaimComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.author} on claim {self.claim_id}"
+
+
+# Notifications ---------------------------------------------------------------------------------
+
+
+class NotificationKind(models.TextChoices):
+    ASSIGNED = "assigned", "Assigned to you"
+    SENT_BACK = "sent_back", "Sent back to you"
+    AWAITING_APPROVAL = "awaiting_approval", "Awaiting your approval"
+    PUBLISHED = "published", "Published"
+    RECHECK = "recheck", "Re-check alert"
+    MENTION = "mention", "Mentioned in a comment"
+
+
+class EmailState(models.TextChoices):
+    # Waiting for the worker (immediate) or for the next digest (daily).
+    QUEUED = "queued", "E-mail queued"
+    DIGEST = "digest", "In the next daily digest"
+    SENT = "sent", "E-mailed"
+    FAILED = "failed", "E-mail failed"
+    # Nothing to send: the person chose the app only, or has no e-mail address.
+    SKIPPED = "skipped", "Not e-mailed"
+
+
+class Notification(models.Model):
+    """Something a person should know about a claim: shown in the app, and e-mailed to them
+    at once or in a daily digest (claims.notifications)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="notifications")
+    comment = models.ForeignKey(
+        ClaimComment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Who caused it, as text: a user's name or a system process ("recheck").
+    actor_name = models.CharField(max_length=150, blank=True)
+    message = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_state = models.CharField(
+        max_length=8, choices=EmailState.choices, default=EmailState.SKIPPED
+    )
+    # Why it was not e-mailed, or why the e-mail failed (shown to the recipient).
+    email_reason = models.CharField(max_length=300, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-id"], name="notification_inbox_idx"),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(read_at__isnull=True),
+                name="notification_unread_idx",
+            ),
+            models.Index(
+                fields=["recipient", "created_at"],
+                condition=Q(email_state="digest"),
+                name="notification_digest_idx",
+            ),
+        ]
+        constraints = [
+            _choices_check("kind", NotificationKind, "notification_kind_valid"),
+            _choices_check("email_state", EmailState, "notification_email_state_valid"),
+            models.CheckConstraint(
+                condition=~Q(email_state="sent") | Q(emailed_at__isnull=False),
+                name="notification_sent_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.recipient_id}: claim {self.claim_id}"
+
+
+class Delivery(models.TextChoices):
+    IMMEDIATE = "immediate", "E-mail me at once"
+    DAILY = "daily", "In a daily digest"
+    APP = "app", "In the app only"
+
+
+class NotificationPreference(models.Model):
+    """How one person wants one kind of notification e-mailed; no row means at once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind"),
+            _choices_check("kind", NotificationKind, "preference_kind_valid"),
+            _choices_check("delivery", Delivery, "preference_delivery_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.kind} {self.delivery}"

@@ -4,7 +4,7 @@ from django.urls import path
 
 from claims.views import article as article_views
 from claims.views import claim as claim_views
-from claims.views import queue, stats
+from claims.views import mywork, queue, stats
 from claims.views import verdict as verdict_views
 
 app_name = "claims"
@@ -14,6 +14,21 @@ urlpatterns = [
     path("stats/", stats.desk_stats, name="stats"),
     path("claims/<int:claim_id>/", claim_views.claim_detail, name="detail"),
     path("claims/<int:claim_id>/actions/<slug:action>/", claim_views.claim_action, name="action"),
+    path("my-work/", mywork.mywork_page, name="mywork"),
+    path("my-work/status.json", mywork.mywork_status, name="mywork-status"),
+    path("notifications/", mywork.notification_list, name="notifications"),
+    path(
+        "notifications/<int:notification_id>/read/",
+        mywork.notification_read,
+        name="notification-read",
+    ),
+    path("notifications/read-all/", mywork.notifications_read_all, name="notifications-read"),
+    path(
+        "notifications/preferences/",
+        mywork.notification_preferences,
+        name="notification-preferences",
+    ),
+    path("people/mentions.json", mywork.mention_candidates, name="mention-candidates"),
     path("verdicts/<int:claim_id>/", verdict_views.verdict_public, name="verdict"),
     path("claims/<int:claim_id>/preview/", verdict_views.verdict_preview, name="preview"),
     path("articles/import/", article_views.article_import, name="article-import"),

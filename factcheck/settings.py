@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -137,6 +138,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "factcheck.live.live_navigation",
             ],
             # {% csrf_token %} also renders a one-time submission token (factcheck.submissions).
             # |desk_time shows a time in the desk's time zone with its label (no {% load %}).
@@ -416,6 +418,37 @@ CELERY_BEAT_SCHEDULE["requeue-stale-webhook-deliveries"] = {
     "task": "api.requeue_stale_deliveries",
     "schedule": 60.0,
 }
+
+# E-mail (notifications) ------------------------------------------------------------------------
+# Development prints e-mails on the console; production sends them over SMTP with these settings.
+EMAIL_BACKEND = env("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = env("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = _flag("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _flag("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = _int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL") or "desk@localhost"
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on")
+# A notification e-mail the server refuses is tried again this many times, base x 2^n apart.
+NOTIFICATION_EMAIL_MAX_RETRIES = _int("NOTIFICATION_EMAIL_MAX_RETRIES", 5)
+NOTIFICATION_EMAIL_RETRY_SECONDS = _int("NOTIFICATION_EMAIL_RETRY_SECONDS", 60)
+# The daily digest goes out at this hour (UTC) through beat; `manage.py send_digests` sends it too.
+NOTIFICATION_DIGEST_HOUR = _int("NOTIFICATION_DIGEST_HOUR", 7)
+if not 0 <= NOTIFICATION_DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured("NOTIFICATION_DIGEST_HOUR must be an hour from 0 to 23")
+CELERY_BEAT_SCHEDULE["send-notification-digests"] = {
+    "task": "claims.send_digests",
+    "schedule": crontab(minute=0, hour=NOTIFICATION_DIGEST_HOUR),
+}
+# How often open pages ask for the person's counts and notifications (milliseconds).
+LIVE_POLL_MS = _int("LIVE_POLL_MS", 10000)
 
 # The desk ----------------------------------------------------------------------------------------
 FACTCHECK_ORGANISATION = env("FACTCHECK_ORGANISATION") or "Fact-checking desk"

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from claims import workflow
+from claims import notifications, workflow
 from claims.evidence.services import evidence_match_request
 from claims.models import (
     Article,
@@ -345,4 +345,5 @@ def claim_comment_add(*, actor: Actor, claim: Claim, body: str) -> ClaimComment:
         claim=claim,
         after={"kind": comment.kind, "body": body, "state": claim.state},
     )
+    notifications.notify_mentions(claim=claim, comment=comment, actor=actor)
     return comment

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
-from claims import workflow
+from claims import notifications, workflow
 from claims.models import Claim, ClaimState, CommentKind
 from claims.services._base import (
     Actor,
@@ -80,7 +80,9 @@ def claim_assign(
     if locked.assignee_id == assignee.pk:
         sync_instance(claim, locked)
         return claim
-    return _move(actor, claim, locked, action="claim.assigned", assignee=assignee)
+    _move(actor, claim, locked, action="claim.assigned", assignee=assignee)
+    notifications.notify_assigned(claim=locked, assignee=assignee, actor=actor)
+    return claim
 
 
 @transaction.atomic
@@ -97,7 +99,8 @@ def claim_start_research(
     )
     target = assignee or locked.assignee or actor
     _check_assignee(actor, target)
-    return _move(
+    newly_assigned = locked.assignee_id != target.pk
+    _move(
         actor,
         claim,
         locked,
@@ -105,6 +108,9 @@ def claim_start_research(
         to=ClaimState.RESEARCHING,
         assignee=target,
     )
+    if newly_assigned:
+        notifications.notify_assigned(claim=locked, assignee=target, actor=actor)
+    return claim
 
 
 @transaction.atomic
@@ -144,7 +150,7 @@ def claim_request_approval(
             + "".join(f" {reason}" for reason in tally.reasons(named=False)),
             fields={"ratings": [f"{count} of {required}"]},
         )
-    return _move(
+    _move(
         actor,
         claim,
         locked,
@@ -152,6 +158,8 @@ def claim_request_approval(
         to=ClaimState.AWAITING_APPROVAL,
         note=f"{count} of {required} ratings",
     )
+    notifications.notify_awaiting_approval(claim=locked, actor=actor)
+    return claim
 
 
 def advance_when_rated(*, actor: Actor, claim: Claim) -> bool:
@@ -172,6 +180,7 @@ def advance_when_rated(*, actor: Actor, claim: Claim) -> bool:
         fields=["state"],
         note=f"automatically: {count} of {required} ratings",
     )
+    notifications.notify_awaiting_approval(claim=claim, actor=actor)
     return True
 
 
@@ -192,7 +201,7 @@ def claim_send_back(
         claim=locked, author=actor, kind=CommentKind.SEND_BACK, body=workflow_comment
     )
     discard_draft_verdict(actor=actor, claim=locked)
-    return _move(
+    _move(
         actor,
         claim,
         locked,
@@ -201,6 +210,8 @@ def claim_send_back(
         note=workflow_comment,
         extra={"comment": note.pk},
     )
+    notifications.notify_sent_back(claim=locked, comment=note, actor=actor)
+    return claim
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from claims import workflow
+from claims import notifications, workflow
 from claims.models import Claim, ClaimState, RatingScale, VerdictVersion
 from claims.services._base import (
     Actor,
@@ -272,6 +272,7 @@ def claim_publish(*, actor: Actor, claim: Claim, expected_version: int | None = 
         is_correction=False,
         actor_id=actor.pk,
     )
+    notifications.notify_published(claim=locked, actor=actor)
     sync_instance(claim, locked)
     return claim
 

@@ -8,7 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from claims import selectors
+from claims.evidence.selectors import open_recheck_alerts
 from factcheck.pages import desk_required
+from factcheck.roles import is_editor
 
 # Charts: inline SVG drawn on the server (the CSP allows no inline script or style). ------------
 
@@ -101,5 +103,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "captures": selectors.capture_problems(limit=8),
             "my_claims": list(selectors.my_queue(request.user)[:10]),
             "articles": list(selectors.article_list()[:10]),
+            # Editors resolve re-check alerts: theirs to see first.
+            "recheck_alerts": list(open_recheck_alerts()[:8]) if is_editor(request.user) else None,
         },
     )
