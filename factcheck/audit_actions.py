@@ -24,6 +24,10 @@ ACTIONS: dict[str, str] = {
     "webhook.subscribed": "A webhook subscription was made (URL, events).",
     "webhook.updated": "A webhook subscription was changed (URL, events, active).",
     "webhook.unsubscribed": "A webhook subscription was removed.",
+    # Notifications (claims)
+    "notification.email_failed": "A notification's e-mail could not be sent after its retries.",
+    "notification.digest_failed": "A person's daily digest could not be sent; the reason is kept.",
+    "notifications.preferences_changed": "A person chose how each kind of notification reaches them.",
     # The rating scale (claims)
     "rating_scale.created": "An entry of the rating scale was added.",
     "rating_scale.updated": "An entry of the rating scale was changed (label, value, meaning...).",
