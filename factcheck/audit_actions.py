@@ -27,7 +27,7 @@ ACTIONS: dict[str, str] = {
     # Notifications (claims)
     "notification.email_failed": "A notification's e-mail could not be sent after its retries.",
     "notification.digest_failed": "A person's daily digest could not be sent; the reason is kept.",
-    "notifications.preferences_changed": "A person chose how each kind of notification reaches them.",
+    "notifications.preferences_changed": "A person chose how each kind of notice reaches them.",
     # The rating scale (claims)
     "rating_scale.created": "An entry of the rating scale was added.",
     "rating_scale.updated": "An entry of the rating scale was changed (label, value, meaning...).",
