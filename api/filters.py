@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from rest_framework.exceptions import ValidationError
 
+from claims.deadlines import DUE_FILTERS, filter_due, priority_from_slug, priority_slugs
 from claims.models import Claim, ClaimKind, ClaimState, RatingScale
 from sources.models import Capture, CaptureState, Source, SourceKind
 
@@ -57,9 +58,33 @@ class ClaimFilter(filters.FilterSet):
         '"a phrase", -excluded).',
     )
 
+    priority = filters.ChoiceFilter(
+        choices=[(slug, slug) for slug in priority_slugs()],
+        method="by_priority",
+        help_text="A priority slug of the desk's scale (CLAIM_PRIORITIES), or `none`.",
+    )
+    due = filters.ChoiceFilter(
+        choices=list(DUE_FILTERS.items()),
+        method="by_due",
+        help_text="`overdue` and `today` (open claims, the desk's time zone), `week` (due in "
+        "the next 7 days), `set`, `none`.",
+    )
+    due_before = filters.DateFilter(
+        field_name="due_date", lookup_expr="lte", help_text="Due on or before this day."
+    )
+    due_after = filters.DateFilter(
+        field_name="due_date", lookup_expr="gte", help_text="Due on or after this day."
+    )
+
     class Meta:
         model = Claim
         fields: list[str] = []
+
+    def by_priority(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(priority=priority_from_slug(value) or 0)
+
+    def by_due(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return filter_due(queryset, value)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

@@ -22,28 +22,34 @@ from rest_framework.utils.urls import replace_query_param
 
 @dataclass(frozen=True)
 class Ordering:
-    """A whitelisted ordering: one field (non-null) then the id, both in one direction."""
+    """A whitelisted ordering: one field then the id, both in one direction."""
 
     name: str  # as given in ?ordering=, e.g. "-updated_at"
     field: str  # the model field, e.g. "updated_at"
     kind: str = "datetime"  # "datetime", "date" or "int"
+    # A field that may be NULL (a claim's due date): those rows come last in either direction.
+    nullable: bool = False
 
     @property
     def descending(self) -> bool:
         return self.name.startswith("-")
 
     def order_by(self, id_field: str = "id") -> list[Any]:
+        nulls = {"nulls_last": True} if self.nullable else {}
         if self.descending:
-            return [F(self.field).desc(), F(id_field).desc()]
-        return [F(self.field).asc(), F(id_field).asc()]
+            return [F(self.field).desc(**nulls), F(id_field).desc()]
+        return [F(self.field).asc(**nulls), F(id_field).asc()]
 
 
-def orderings(*names: str, kinds: dict[str, str] | None = None) -> dict[str, Ordering]:
+def orderings(
+    *names: str, kinds: dict[str, str] | None = None, nullable: frozenset[str] = frozenset()
+) -> dict[str, Ordering]:
     kinds = kinds or {}
     out = {}
     for name in names:
         field = name.lstrip("-")
-        out[name] = Ordering(name, field, kinds.get(field, "int" if field == "id" else "datetime"))
+        kind = kinds.get(field, "int" if field == "id" else "datetime")
+        out[name] = Ordering(name, field, kind, field in nullable)
     return out
 
 
@@ -81,6 +87,8 @@ def _decode(cursor: str, ordering: Ordering) -> tuple[Any, int]:
         )
     if not isinstance(pk, int) or isinstance(pk, bool):
         raise bad
+    if value is None and ordering.nullable:
+        return value, pk
     try:
         if ordering.kind == "datetime":
             value = dt.datetime.fromisoformat(value)
@@ -118,14 +126,15 @@ def paginate(
     cursor = request.query_params.get("cursor")
     if cursor:  # empty (`cursor=`) is the first page, as the schema's plain string allows
         value, pk = _decode(cursor, ordering)
-        if ordering.descending:
-            after = Q(**{f"{ordering.field}__lt": value}) | Q(
-                **{ordering.field: value, f"{id_field}__lt": pk}
-            )
+        op = "lt" if ordering.descending else "gt"
+        if value is None:  # within the NULLs, which come last: by id alone
+            after = Q(**{f"{ordering.field}__isnull": True, f"{id_field}__{op}": pk})
         else:
-            after = Q(**{f"{ordering.field}__gt": value}) | Q(
-                **{ordering.field: value, f"{id_field}__gt": pk}
+            after = Q(**{f"{ordering.field}__{op}": value}) | Q(
+                **{ordering.field: value, f"{id_field}__{op}": pk}
             )
+            if ordering.nullable:
+                after |= Q(**{f"{ordering.field}__isnull": True})
         queryset = queryset.filter(after)
     queryset = queryset.order_by(*ordering.order_by(id_field))
     if fields is not None:

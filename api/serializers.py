@@ -12,6 +12,7 @@ from typing import Any
 from rest_framework import serializers
 
 from api.models import DeliveryState, WebhookEvent
+from claims.deadlines import priority_from_slug, priority_slugs
 from claims.models import (
     ClaimantKind,
     ClaimKind,
@@ -254,6 +255,15 @@ class ClaimListItem(serializers.Serializer):
     public_url = serializers.URLField(
         allow_null=True, help_text="The public verdict page, once published."
     )
+    due_date = serializers.DateField(allow_null=True, help_text="The day the check is due.")
+    priority = serializers.ChoiceField(
+        choices=[(slug, slug) for slug in priority_slugs() if slug != "none"],
+        allow_null=True,
+        help_text="On the desk's scale (CLAIM_PRIORITIES), null when none was set.",
+    )
+    overdue = serializers.BooleanField(
+        help_text="Open and past its due date (in the desk's time zone)."
+    )
 
 
 class ClaimDetail(ClaimListItem):
@@ -334,6 +344,17 @@ class ClaimUpdate(ClaimCreate):
     expected_version = serializers.IntegerField(
         min_value=1, max_value=2**31 - 1, help_text="The version you read."
     )
+    priority = serializers.ChoiceField(
+        choices=[(slug, slug) for slug in priority_slugs()],
+        required=False,
+        help_text="Editors, open claims: a priority slug, or `none`.",
+    )
+    due_date = serializers.DateField(
+        required=False, allow_null=True, help_text="Editors, open claims: null clears it."
+    )
+
+    def validate_priority(self, value: str) -> int:
+        return priority_from_slug(value) or 0
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,7 +3,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from api import library_views, views, webhook_views
+from api import export_views, library_views, views, webhook_views
 from api.docs import ApiDocs
 from api.errors import not_found
 from api.index import ApiIndex
@@ -12,6 +12,16 @@ app_name = "api"
 
 v1 = [
     path("claims/", views.ClaimList.as_view(), name="claim-list"),
+    re_path(
+        r"^claims/export\.(?P<fmt>csv|jsonl)$",
+        export_views.ClaimExport.as_view(),
+        name="claim-export",
+    ),
+    re_path(
+        r"^verdicts/export\.(?P<fmt>csv|jsonl)$",
+        export_views.VerdictExport.as_view(),
+        name="verdict-export",
+    ),
     path("claims/<int:pk>/", views.ClaimDetailView.as_view(), name="claim-detail"),
     path("claims/<int:pk>/status/", views.ClaimStatusView.as_view(), name="claim-status"),
     path(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
@@ -63,7 +64,20 @@ from sources.models import Evidence
 from sources.selectors import evidence_for_claim, evidence_public, evidence_suggestions_for_claim
 from sources.services import source_link, source_upload
 
-CLAIM_ORDERINGS = orderings("-updated_at", "updated_at", "-created_at", "created_at", "-id", "id")
+CLAIM_ORDERINGS = orderings(
+    "-updated_at",
+    "updated_at",
+    "-created_at",
+    "created_at",
+    "-id",
+    "id",
+    "due_date",
+    "-due_date",
+    "-priority",
+    "priority",
+    kinds={"due_date": "date", "priority": "int"},
+    nullable=frozenset({"due_date"}),
+)
 CLAIMREVIEW_ORDERINGS = orderings("-published_at", "published_at", "-id", "id")
 
 
@@ -204,7 +218,8 @@ class ClaimDetailView(APIView):
         "is a 409. `figures` replaces the claim's list of figures; value, qualifier, unit and "
         "scale on their own edit its first figure. A change to the text, figures or period "
         "queues evidence matching of the claim again. Published claims are corrected through "
-        "the `correct` transition instead.",
+        "the `correct` transition instead. `priority` and `due_date` (editors, open claims) "
+        "run claims.services.claim_schedule, the claim page's schedule form.",
         request=ClaimUpdate,
         responses={200: ClaimDetail, **errors(400, 403, 404, 409)},
     )
@@ -216,9 +231,24 @@ class ClaimDetailView(APIView):
         expected = changes.pop("expected_version")
         if "span" in changes:
             changes["span"] = tuple(changes["span"]) if changes["span"] else None
-        claim_services.claim_update(
-            actor=request.user, claim=claim, expected_version=expected, **changes
-        )
+        schedule = {k: changes.pop(k) for k in ("priority", "due_date") if k in changes}
+        with transaction.atomic():
+            if changes or not schedule:
+                claim_services.claim_update(
+                    actor=request.user, claim=claim, expected_version=expected, **changes
+                )
+            if schedule:
+                # The same write as the claim page's: its own role check and audit event.
+                if changes:
+                    claim.refresh_from_db(fields=["version"])
+                    expected = claim.version
+                claim_services.claim_schedule(
+                    actor=request.user,
+                    claim=claim,
+                    priority=schedule.get("priority"),
+                    due_date=schedule.get("due_date", claim_services.KEEP),
+                    expected_version=expected,
+                )
         claim = selectors.claim_detail_for(request.user, pk)
         return json_response(_claim_detail_body(request, claim))
 

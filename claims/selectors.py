@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import (
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -24,7 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from claims import workflow
+from claims import deadlines, workflow
 from claims.candidates import CandidateSummary, candidate_summary
 from claims.models import (
     Article,
@@ -174,6 +175,8 @@ class CandidateRow:
     status: str  # open, accepted or dismissed
     candidate: Any = None  # claims.extraction.Candidate, when the extractor found one here
     claim_ids: list[int] = field(default_factory=list)
+    # The accepted claim's due date and priority (claims.deadlines.Schedule), for the list.
+    schedule: deadlines.Schedule | None = None
 
     @property
     def claim_id(self) -> int | None:
@@ -194,23 +197,30 @@ def article_candidates(article: Article) -> list[CandidateRow]:
     claims = list(
         Claim.objects.filter(article=article, span_start__isnull=False)
         .order_by("span_start", "pk")
-        .values_list("pk", "span_start", "span_end")
+        .values_list("pk", "span_start", "span_end", "due_date", "priority", "state")
     )
+    today = deadlines.today()
+    schedules = {
+        pk: deadlines.schedule_of(due, priority, state, today)
+        for pk, _s, _e, due, priority, state in claims
+    }
     dismissed = {tuple(s) for s in article.dismissed_spans}
     rows: list[CandidateRow] = []
     matched: set[int] = set()
     for candidate in extract_claims(article.body, article.published_on):
         start, end = candidate.span.start, candidate.span.end
-        ids = [pk for pk, s, e in claims if s < end and start < e]
+        ids = [pk for pk, s, e, *_ in claims if s < end and start < e]
         matched.update(ids)
         status = "accepted" if ids else "dismissed" if (start, end) in dismissed else "open"
         rows.append(CandidateRow(0, start, end, status, candidate, ids))
-    for pk, start, end in claims:
+    for pk, start, end, *_ in claims:
         if pk not in matched:
             rows.append(CandidateRow(0, start, end, "accepted", None, [pk]))
     rows.sort(key=lambda r: (r.start, r.end))
     for number, row in enumerate(rows, 1):
         row.number = number
+        if row.claim_ids:
+            row.schedule = schedules.get(row.claim_ids[0])
     return rows
 
 
@@ -243,7 +253,11 @@ QUEUE_SORTS: dict[str, tuple[str, str, bool]] = {
     "stale": ("longest unchanged", "updated_at", False),
     "newest": ("newest", "created_at", True),
     "worthiness": ("most check-worthy", "check_worthiness", True),
+    "priority": ("most urgent", "priority", True),
+    # Claims without a due date come after every dated one (NULLS LAST, as claim_due_idx).
+    "due": ("due soonest", "due_date", False),
 }
+NULLABLE_SORT_FIELDS = frozenset({"due_date"})
 CAPTURE_PENDING_STATES = ("queued", "fetching")
 CAPTURE_FAILING_STATES = ("failed", "blocked", "partial")
 
@@ -260,6 +274,9 @@ class QueueFilters:
     # A rating scale slug: the rating of the claim's published verdict.
     rating: str = ""
     q: str = ""
+    # A priority slug of claims.deadlines (or "none"), and one of deadlines.DUE_FILTERS.
+    priority: str = ""
+    due: str = ""
     sort: str = "recent"
 
 
@@ -283,6 +300,8 @@ def _decode_cursor(cursor: str, field_name: str) -> tuple[Any, int] | None:
         pk = int(pk)
         if field_name in ("updated_at", "created_at"):
             return dt.datetime.fromisoformat(raw), pk
+        if field_name in NULLABLE_SORT_FIELDS:
+            return (None if raw is None else dt.date.fromisoformat(raw)), pk
         return float(raw), pk
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
         return None
@@ -345,21 +364,9 @@ def claim_search(claims: QuerySet[Claim], q: str) -> QuerySet[Claim]:
     return claims.filter(text__icontains=q)
 
 
-def claim_queue(
-    user: Any,
-    filters: QueueFilters,
-    *,
-    after: str = "",
-    before: str = "",
-    size: int = QUEUE_PAGE_SIZE,
-) -> QueuePage:
-    """One page of the claims this user may see, filtered and sorted, with a keyset cursor.
-
-    No COUNT(*): a page is found by the last (or first) row's sort value and id, and one extra
-    row is read to know whether another page follows. `after` pages forward, `before` back.
-    """
-    size = max(1, min(size, QUEUE_MAX_PAGE_SIZE))
-    _label, field_name, descending = QUEUE_SORTS.get(filters.sort, QUEUE_SORTS["recent"])
+def queue_claims(user: Any, filters: QueueFilters) -> QuerySet[Claim]:
+    """The claims this user may see, narrowed by the queue's filters (unordered): what the
+    queue pages through, and what bulk actions and exports act on."""
     claims = claims_visible_to(user).select_related("assignee")
     if filters.state:
         claims = claims.filter(state=filters.state)
@@ -375,7 +382,42 @@ def claim_queue(
         claims = claims.filter(article_id=filters.article)
     if filters.rating:
         claims = claims.filter(rating__slug=filters.rating)
-    claims = claim_search(claims, filters.q)
+    if filters.priority:
+        value = deadlines.priority_from_slug(filters.priority)
+        claims = claims.filter(priority=value) if value is not None else claims.none()
+    if filters.due:
+        claims = deadlines.filter_due(claims, filters.due)
+    return claim_search(claims, filters.q)
+
+
+def _after_row(field_name: str, value: Any, pk: int, descending: bool, nulls_last: bool) -> Q:
+    """Rows after (value, pk) in the order field_name then id, both `descending`; NULLs of a
+    nullable field come last when `nulls_last`, first otherwise."""
+    op = "lt" if descending else "gt"
+    if value is None:
+        tail = Q(**{f"{field_name}__isnull": True, f"id__{op}": pk})
+        return tail if nulls_last else tail | Q(**{f"{field_name}__isnull": False})
+    after = Q(**{f"{field_name}__{op}": value}) | Q(**{field_name: value, f"id__{op}": pk})
+    return after | Q(**{f"{field_name}__isnull": True}) if nulls_last else after
+
+
+def claim_queue(
+    user: Any,
+    filters: QueueFilters,
+    *,
+    after: str = "",
+    before: str = "",
+    size: int = QUEUE_PAGE_SIZE,
+) -> QueuePage:
+    """One page of the claims this user may see, filtered and sorted, with a keyset cursor.
+
+    No COUNT(*): a page is found by the last (or first) row's sort value and id, and one extra
+    row is read to know whether another page follows. `after` pages forward, `before` back.
+    """
+    size = max(1, min(size, QUEUE_MAX_PAGE_SIZE))
+    _label, field_name, descending = QUEUE_SORTS.get(filters.sort, QUEUE_SORTS["recent"])
+    claims = queue_claims(user, filters)
+    nullable = field_name in NULLABLE_SORT_FIELDS
 
     backwards = bool(before) and not after
     cursor = (
@@ -383,15 +425,19 @@ def claim_queue(
     )
     # Reading backwards walks the same order reversed, then flips the rows back.
     walk_descending = descending != backwards
+    # Reading backwards also reverses where the NULLs of a nullable field are.
+    nulls_last = nullable and not backwards
     if cursor is not None:
         value, pk = cursor
-        op = "lt" if walk_descending else "gt"
-        claims = claims.filter(
-            Q(**{f"{field_name}__{op}": value}) | Q(**{field_name: value, f"id__{op}": pk})
-        )
-    prefix = "-" if walk_descending else ""
+        claims = claims.filter(_after_row(field_name, value, pk, walk_descending, nulls_last))
+    sort_field = F(field_name)
+    if nullable:
+        nulls = {"nulls_last": True} if nulls_last else {"nulls_first": True}
+        order = sort_field.desc(**nulls) if walk_descending else sort_field.asc(**nulls)
+    else:
+        order = sort_field.desc() if walk_descending else sort_field.asc()
     claims = _figure_summary(_capture_health(claims)).order_by(
-        f"{prefix}{field_name}", f"{prefix}id"
+        order, F("id").desc() if walk_descending else F("id").asc()
     )
     rows = list(claims[: size + 1])
     more = len(rows) > size
@@ -409,6 +455,21 @@ def claim_queue(
         next_cursor=cursor_of(rows[-1]) if rows and has_next else None,
         previous_cursor=cursor_of(rows[0]) if rows and has_previous else None,
     )
+
+
+def claims_due(*, limit: int = 10, on: dt.date | None = None) -> dict[str, Any]:
+    """Open claims that are overdue or due today (soonest first), and how many of each."""
+    on = on or deadlines.today()
+    open_claims = Claim.objects.exclude(state__in=CLOSED_STATES)
+    counts = open_claims.filter(due_date__lte=on).aggregate(
+        overdue=Count("id", filter=Q(due_date__lt=on)), today=Count("id", filter=Q(due_date=on))
+    )
+    rows = (
+        open_claims.filter(due_date__lte=on)
+        .select_related("article", "assignee")
+        .order_by("due_date", "-priority", "id")[:limit]
+    )
+    return {"overdue": counts["overdue"], "today": counts["today"], "claims": list(rows)}
 
 
 def desk_members() -> QuerySet[Any]:

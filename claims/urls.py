@@ -2,12 +2,15 @@
 
 from django.urls import path
 
-from claims import article_views, verdict_views, views
+from claims import article_views, bulk_views, verdict_views, views
 
 app_name = "claims"
 
 urlpatterns = [
     path("claims/", views.claim_queue, name="queue"),
+    path("claims/export/", bulk_views.queue_export, name="export"),
+    path("claims/bulk/", bulk_views.queue_bulk, name="bulk"),
+    path("claims/bulk/<str:key>/", bulk_views.bulk_report, name="bulk-report"),
     path("claims/<int:claim_id>/", views.claim_detail, name="detail"),
     path("claims/<int:claim_id>/actions/<slug:action>/", views.claim_action, name="action"),
     path("verdicts/<int:claim_id>/", verdict_views.verdict_public, name="verdict"),

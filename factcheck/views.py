@@ -168,6 +168,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "week_chart": weekly_columns(weeks),
             "captures": selectors.capture_problems(limit=8),
             "my_claims": list(selectors.my_queue(request.user)[:10]),
+            "due": selectors.claims_due(limit=10),
             "articles": list(selectors.article_list()[:10]),
         },
     )
