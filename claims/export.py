@@ -101,8 +101,9 @@ def _ratings_of(ids: list[int], user: Any) -> tuple[dict[int, list[dict[str, Any
         .order_by("claim_id", "created_at", "id")
         .values_list("claim_id", "reviewer_id", "reviewer__username", "scale__slug")
     )
-    rated = {claim_id for claim_id, reviewer, _n, _s in rows if reviewer == user.pk}
-    editor = is_editor(user)
+    # No user: an operator's export from the shell, which sees every rating.
+    rated = {claim_id for claim_id, reviewer, _n, _s in rows if user and reviewer == user.pk}
+    editor = user is None or is_editor(user)
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
     hidden: set[int] = set()
     for claim_id, _reviewer, username, slug in rows:
@@ -213,7 +214,7 @@ CLAIM_COLUMNS = [
 ]
 
 
-def _claim_cells(r: dict[str, Any]) -> dict[str, Any]:
+def claim_cells(r: dict[str, Any]) -> dict[str, Any]:
     verdict = r["verdict"] or {}
     if r["ratings_hidden"]:
         ratings = "hidden until you rate this claim"
@@ -310,7 +311,7 @@ def export_lines(claims: QuerySet[Claim], user: Any, *, fmt: str, what: str) -> 
         columns, cells = VERDICT_COLUMNS, (lambda r: r)
     else:
         records = claim_records(claims, user)
-        columns, cells = CLAIM_COLUMNS, _claim_cells
+        columns, cells = CLAIM_COLUMNS, claim_cells
     if fmt == "csv":
         return csv_lines(records, columns, cells)
     return jsonl_lines(records)

@@ -367,13 +367,20 @@ def claim_search(claims: QuerySet[Claim], q: str) -> QuerySet[Claim]:
 def queue_claims(user: Any, filters: QueueFilters) -> QuerySet[Claim]:
     """The claims this user may see, narrowed by the queue's filters (unordered): what the
     queue pages through, and what bulk actions and exports act on."""
-    claims = claims_visible_to(user).select_related("assignee")
+    return filter_queue(claims_visible_to(user), filters, me=getattr(user, "pk", None))
+
+
+def filter_queue(
+    claims: QuerySet[Claim], filters: QueueFilters, *, me: int | None = None
+) -> QuerySet[Claim]:
+    """Narrow `claims` by the queue's filters; `me` is whom assignee="me" means."""
+    claims = claims.select_related("assignee")
     if filters.state:
         claims = claims.filter(state=filters.state)
     if filters.kind:
         claims = claims.filter(kind=filters.kind)
     if filters.assignee == "me":
-        claims = claims.filter(assignee_id=getattr(user, "pk", None))
+        claims = claims.filter(assignee_id=me)
     elif filters.assignee == "none":
         claims = claims.filter(assignee__isnull=True)
     elif filters.assignee.isdigit():
