@@ -42,8 +42,9 @@ def _safe_cell(value: Any) -> Any:
     return value
 
 
-def _batches(claims: QuerySet[Claim], size: int = EXPORT_BATCH) -> Iterator[list[Claim]]:
-    """The claims in id order, `size` at a time, each batch one indexed range query."""
+def _batches(claims: QuerySet[Claim]) -> Iterator[list[Claim]]:
+    """The claims in id order, EXPORT_BATCH at a time, each batch one indexed range query."""
+    size = EXPORT_BATCH
     base = claims.select_related("article", "assignee", "rating").order_by("id")
     last = 0
     while True:
@@ -94,16 +95,16 @@ def _sources_of(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return out
 
 
-def _ratings_of(ids: list[int], user: Any) -> tuple[dict[int, list[dict[str, Any]]], set[int]]:
+def _ratings_of(
+    ids: list[int], user: Any, editor: bool
+) -> tuple[dict[int, list[dict[str, Any]]], set[int]]:
     """The visible ratings per claim, and the claims whose ratings are hidden from this user."""
     rows = list(
         Rating.objects.filter(claim_id__in=ids)
         .order_by("claim_id", "created_at", "id")
         .values_list("claim_id", "reviewer_id", "reviewer__username", "scale__slug")
     )
-    # No user: an operator's export from the shell, which sees every rating.
     rated = {claim_id for claim_id, reviewer, _n, _s in rows if user and reviewer == user.pk}
-    editor = user is None or is_editor(user)
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
     hidden: set[int] = set()
     for claim_id, _reviewer, username, slug in rows:
@@ -158,10 +159,12 @@ def _figures_of(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
 
 def claim_records(claims: QuerySet[Claim], user: Any) -> Iterator[dict[str, Any]]:
     """One dict per claim: its figures, period, state, schedule, ratings, verdict, sources."""
+    # No user: an operator's export from the shell, which sees every rating.
+    editor = user is None or is_editor(user)
     for batch in _batches(claims):
         ids = [c.pk for c in batch]
         figures, sources, verdicts = _figures_of(ids), _sources_of(ids), _verdicts_of(ids)
-        ratings, hidden = _ratings_of(ids, user)
+        ratings, hidden = _ratings_of(ids, user, editor)
         for c in batch:
             yield {
                 "id": c.pk,
