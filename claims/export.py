@@ -24,11 +24,12 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from claims.deadlines import priority_slug
+from claims.figure_text import figure_text, period_text
 from claims.models import Claim, ClaimFigure, Rating, VerdictVersion
 from factcheck.roles import is_editor
 from sources.models import Capture, Evidence
 
-EXPORT_BATCH = 500
+EXPORT_BATCH = 2000
 FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -42,17 +43,46 @@ def _safe_cell(value: Any) -> Any:
     return value
 
 
-def _batches(claims: QuerySet[Claim]) -> Iterator[list[Claim]]:
-    """The claims in id order, EXPORT_BATCH at a time, each batch one indexed range query."""
+CLAIM_FIELDS = (
+    "id",
+    "text",
+    "kind",
+    "state",
+    "claimant",
+    "article_id",
+    "article__title",
+    "period_start",
+    "period_end",
+    "date_precision",
+    "assignee__username",
+    "priority",
+    "due_date",
+    "created_at",
+    "updated_at",
+)
+
+
+def _batches(claims: QuerySet[Claim]) -> Iterator[list[dict[str, Any]]]:
+    """The claims as values() rows in id order, EXPORT_BATCH at a time, each batch one indexed
+    range query (rows, not model instances: a tenth of the cost at 100,000 claims)."""
     size = EXPORT_BATCH
-    base = claims.select_related("article", "assignee", "rating").order_by("id")
+    base = claims.order_by("id").values(*CLAIM_FIELDS)
     last = 0
     while True:
         batch = list(base.filter(id__gt=last)[:size])
         if not batch:
             return
         yield batch
-        last = batch[-1].pk
+        last = batch[-1]["id"]
+
+
+def _of_claims(ids: list[int]) -> dict[str, Any]:
+    """The lookup for rows of these claims (ids ascending): an id range when the batch is dense
+    (an export of everything: cheap to send and to plan), else the ids themselves. Rows of
+    claims in the range but not in the batch are dropped by the callers' lookups by id."""
+    if ids[-1] - ids[0] < 2 * len(ids):
+        return {"claim_id__gte": ids[0], "claim_id__lte": ids[-1]}
+    return {"claim_id__in": ids}
 
 
 def _iso(value: Any) -> str | None:
@@ -61,13 +91,12 @@ def _iso(value: Any) -> str | None:
 
 def _sources_of(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     evidence = list(
-        Evidence.objects.filter(claim_id__in=ids)
-        .select_related("source")
-        .only("id", "claim_id", "relation", "retracted_at", "source__url", "source__id")
+        Evidence.objects.filter(**_of_claims(ids))
         .order_by("claim_id", "created_at", "id")
+        .values_list("claim_id", "source_id", "source__url", "relation", "retracted_at")
     )
-    source_ids = {e.source_id for e in evidence}
-    latest: dict[int, tuple[str, str]] = {}
+    source_ids = {source_id for _c, source_id, *_rest in evidence}
+    latest: dict[int, str] = {}
     archived: dict[int, tuple[str, str | None]] = {}
     captures = (
         Capture.objects.filter(source_id__in=source_ids)
@@ -75,19 +104,18 @@ def _sources_of(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
         .values_list("source_id", "state", "sha256", "finished_at")
     )
     for source_id, state, sha256, finished in captures:
-        latest.setdefault(source_id, (state, sha256))
+        latest.setdefault(source_id, state)
         if state == "archived":
             archived.setdefault(source_id, (sha256, _iso(finished)))
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for e in evidence:
-        state, _sha = latest.get(e.source_id, ("not captured", ""))
-        sha256, captured_at = archived.get(e.source_id, ("", None))
-        out[e.claim_id].append(
+    for claim_id, source_id, url, relation, retracted_at in evidence:
+        sha256, captured_at = archived.get(source_id, ("", None))
+        out[claim_id].append(
             {
-                "url": e.source.url,
-                "relation": e.relation,
-                "retracted": e.retracted_at is not None,
-                "capture_state": state,
+                "url": url,
+                "relation": relation,
+                "retracted": retracted_at is not None,
+                "capture_state": latest.get(source_id, "not captured"),
                 "archived_sha256": sha256 or None,
                 "archived_at": captured_at,
             }
@@ -100,7 +128,7 @@ def _ratings_of(
 ) -> tuple[dict[int, list[dict[str, Any]]], set[int]]:
     """The visible ratings per claim, and the claims whose ratings are hidden from this user."""
     rows = list(
-        Rating.objects.filter(claim_id__in=ids)
+        Rating.objects.filter(**_of_claims(ids))
         .order_by("claim_id", "created_at", "id")
         .values_list("claim_id", "reviewer_id", "reviewer__username", "scale__slug")
     )
@@ -119,7 +147,7 @@ def _verdicts_of(ids: list[int]) -> dict[int, dict[str, Any]]:
     """The latest published verdict version of each claim."""
     out: dict[int, dict[str, Any]] = {}
     rows = (
-        VerdictVersion.objects.filter(claim_id__in=ids, published_at__isnull=False)
+        VerdictVersion.objects.filter(**_of_claims(ids), published_at__isnull=False)
         .order_by("claim_id", "-number")
         .values_list("claim_id", "number", "rating__slug", "conclusion", "published_at")
     )
@@ -136,22 +164,53 @@ def _verdicts_of(ids: list[int]) -> dict[int, dict[str, Any]]:
     return out
 
 
+FIGURE_FIELDS = (
+    "claim_id",
+    "value",
+    "value_high",
+    "qualifier",
+    "unit",
+    "scale",
+    "currency",
+    "direction",
+    "change",
+    "concept",
+    "period_start",
+    "period_end",
+    "date_precision",
+)
+
+
 def _figures_of(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for figure in ClaimFigure.objects.filter(claim_id__in=ids).order_by("claim_id", "position"):
-        out[figure.claim_id].append(
+    rows = (
+        ClaimFigure.objects.filter(**_of_claims(ids))
+        .order_by("claim_id", "position")
+        .values_list(*FIGURE_FIELDS)
+    )
+    for claim_id, value, high, qualifier, unit, scale, currency, direction, change, *rest in rows:
+        concept, start, end, precision = rest
+        out[claim_id].append(
             {
-                "text": figure.display,
-                "value": str(figure.value),
-                "value_high": str(figure.value_high) if figure.value_high is not None else None,
-                "qualifier": figure.qualifier,
-                "unit": figure.unit,
-                "scale": figure.scale,
-                "currency": figure.currency,
-                "direction": figure.direction,
-                "change": figure.change,
-                "concept": figure.concept,
-                "period": figure.period_display,
+                "text": figure_text(
+                    value=value,
+                    qualifier=qualifier,
+                    unit=unit,
+                    scale=scale,
+                    value_high=high,
+                    direction=direction,
+                    change=change,
+                ),
+                "value": str(value),
+                "value_high": str(high) if high is not None else None,
+                "qualifier": qualifier,
+                "unit": unit,
+                "scale": scale,
+                "currency": currency,
+                "direction": direction,
+                "change": change,
+                "concept": concept,
+                "period": period_text(start, end, precision),
             }
         )
     return out
@@ -162,31 +221,32 @@ def claim_records(claims: QuerySet[Claim], user: Any) -> Iterator[dict[str, Any]
     # No user: an operator's export from the shell, which sees every rating.
     editor = user is None or is_editor(user)
     for batch in _batches(claims):
-        ids = [c.pk for c in batch]
+        ids = [c["id"] for c in batch]
         figures, sources, verdicts = _figures_of(ids), _sources_of(ids), _verdicts_of(ids)
         ratings, hidden = _ratings_of(ids, user, editor)
         for c in batch:
+            pk = c["id"]
             yield {
-                "id": c.pk,
-                "text": c.text,
-                "kind": c.kind,
-                "state": c.state,
-                "claimant": c.claimant,
-                "article": c.article.title if c.article_id else None,
-                "article_id": c.article_id,
-                "figures": figures.get(c.pk, []),
-                "period_start": _iso(c.period_start),
-                "period_end": _iso(c.period_end),
-                "period": c.period_display,
-                "assignee": c.assignee.get_username() if c.assignee_id else None,
-                "priority": priority_slug(c.priority),
-                "due_date": _iso(c.due_date),
-                "ratings": ratings.get(c.pk, []),
-                "ratings_hidden": c.pk in hidden,
-                "verdict": verdicts.get(c.pk),
-                "sources": sources.get(c.pk, []),
-                "created_at": _iso(c.created_at),
-                "updated_at": _iso(c.updated_at),
+                "id": pk,
+                "text": c["text"],
+                "kind": c["kind"],
+                "state": c["state"],
+                "claimant": c["claimant"],
+                "article": c["article__title"],
+                "article_id": c["article_id"],
+                "figures": figures.get(pk, []),
+                "period_start": _iso(c["period_start"]),
+                "period_end": _iso(c["period_end"]),
+                "period": period_text(c["period_start"], c["period_end"], c["date_precision"]),
+                "assignee": c["assignee__username"],
+                "priority": priority_slug(c["priority"]),
+                "due_date": _iso(c["due_date"]),
+                "ratings": ratings.get(pk, []),
+                "ratings_hidden": pk in hidden,
+                "verdict": verdicts.get(pk),
+                "sources": sources.get(pk, []),
+                "created_at": _iso(c["created_at"]),
+                "updated_at": _iso(c["updated_at"]),
             }
 
 
