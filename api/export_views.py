@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.views import APIView
 
 from api.filters import ClaimFilter, apply_filters, reject_unknown_parameters
@@ -30,10 +30,19 @@ class ExportView(APIView):
         "the SHA-256 of their archived captures. The verdicts export has one row per published "
         "verdict version, corrections included. CSV cells that would start a formula are "
         "prefixed with an apostrophe.",
+        parameters=[
+            OpenApiParameter(
+                "fmt",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                enum=["csv", "jsonl"],
+                description="`csv` or `jsonl` (JSON Lines).",
+            )
+        ],
         responses={
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR),
             (200, "application/x-ndjson"): OpenApiResponse(OpenApiTypes.STR),
-            **errors(400, 403),
+            **errors(400, 403, 404),
         },
     )
     def get(self, request: Any, fmt: str) -> Any:
