@@ -256,10 +256,10 @@ class ClaimListItem(serializers.Serializer):
         allow_null=True, help_text="The public verdict page, once published."
     )
     due_date = serializers.DateField(allow_null=True, help_text="The day the check is due.")
-    priority = serializers.ChoiceField(
-        choices=[(slug, slug) for slug in priority_slugs() if slug != "none"],
+    priority = serializers.CharField(
         allow_null=True,
-        help_text="On the desk's scale (CLAIM_PRIORITIES), null when none was set.",
+        help_text="A slug of the desk's priority scale (CLAIM_PRIORITIES, e.g. `high`), null "
+        "when none was set.",
     )
     overdue = serializers.BooleanField(
         help_text="Open and past its due date (in the desk's time zone)."
