@@ -21,23 +21,28 @@ from factcheck import keyset
 
 @dataclass(frozen=True)
 class Ordering:
-    """A whitelisted ordering: one field (non-null) then the id, both in one direction."""
+    """A whitelisted ordering: one field then the id, both in one direction."""
 
     name: str  # as given in ?ordering=, e.g. "-updated_at"
     field: str  # the model field, e.g. "updated_at"
     kind: str = "datetime"  # "datetime", "date" or "int"
+    # A field that may be NULL (a claim's due date): those rows come last in either direction.
+    nullable: bool = False
 
     @property
     def descending(self) -> bool:
         return self.name.startswith("-")
 
 
-def orderings(*names: str, kinds: dict[str, str] | None = None) -> dict[str, Ordering]:
+def orderings(
+    *names: str, kinds: dict[str, str] | None = None, nullable: frozenset[str] = frozenset()
+) -> dict[str, Ordering]:
     kinds = kinds or {}
     out = {}
     for name in names:
         field = name.lstrip("-")
-        out[name] = Ordering(name, field, kinds.get(field, "int" if field == "id" else "datetime"))
+        kind = kinds.get(field, "int" if field == "id" else "datetime")
+        out[name] = Ordering(name, field, kind, field in nullable)
     return out
 
 
@@ -71,6 +76,8 @@ def _decode(cursor: str, ordering: Ordering) -> tuple[Any, int]:
         )
     if not isinstance(pk, int) or isinstance(pk, bool):
         raise bad
+    if value is None and ordering.nullable:
+        return value, pk
     try:
         if ordering.kind == "datetime":
             value = dt.datetime.fromisoformat(value)
@@ -117,6 +124,7 @@ def paginate(
         size=size,
         start=start,
         id_field=id_field,
+        nulls_last=True if ordering.nullable else None,  # NULLs last in either direction
     )
     next_link = None
     if more:

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
+from claims.deadlines import due_status, priority_slug
 from claims.evidence.models import Evidence, EvidenceSuggestion
 from claims.models import SCALE_FACTORS, Claim, Rating, VerdictVersion
 from claims.services.figures import FIGURE_FIELDS, figure_values
@@ -42,6 +43,8 @@ CLAIM_ROW_FIELDS = (
     "rating__slug",
     "rating__label",
     "rating__rating_value",
+    "due_date",
+    "priority",
 )
 STATUS_ROW_FIELDS = (
     "id",
@@ -153,6 +156,9 @@ def claim_row(
         "updated_at": row["updated_at"],
         "version": row["version"],
         "public_url": public_url(pk, row["state"]),
+        "due_date": row["due_date"],
+        "priority": priority_slug(row["priority"]),
+        "overdue": due_status(row["due_date"], row["state"]) == "overdue",
     }
 
 

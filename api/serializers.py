@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from api.models import DeliveryState, WebhookEvent
 from claims.actions import TRANSITIONS
+from claims.deadlines import priority_from_slug, priority_slugs
 from claims.evidence.models import Relation, SuggestionStatus, SuggestionVerdict
 from claims.models import (
     ClaimantKind,
@@ -236,6 +237,15 @@ class ClaimListItem(serializers.Serializer):
     public_url = serializers.URLField(
         allow_null=True, help_text="The public verdict page, once published."
     )
+    due_date = serializers.DateField(allow_null=True, help_text="The day the check is due.")
+    priority = serializers.CharField(
+        allow_null=True,
+        help_text="A slug of the desk's priority scale (CLAIM_PRIORITIES, e.g. `high`), null "
+        "when none was set.",
+    )
+    overdue = serializers.BooleanField(
+        help_text="Open and past its due date (in the desk's time zone)."
+    )
 
 
 class ClaimDetail(ClaimListItem):
@@ -316,6 +326,17 @@ class ClaimUpdate(ClaimCreate):
     expected_version = serializers.IntegerField(
         min_value=1, max_value=2**31 - 1, help_text="The version you read."
     )
+    priority = serializers.ChoiceField(
+        choices=[(slug, slug) for slug in priority_slugs()],
+        required=False,
+        help_text="Editors, open claims: a priority slug, or `none`.",
+    )
+    due_date = serializers.DateField(
+        required=False, allow_null=True, help_text="Editors, open claims: null clears it."
+    )
+
+    def validate_priority(self, value: str) -> int:
+        return priority_from_slug(value) or 0
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,12 +6,31 @@ from drf_spectacular.views import SpectacularAPIView
 from api.docs import ApiDocs
 from api.errors import not_found
 from api.index import ApiIndex
-from api.views import archive_key, claimreview, claims, evidence, library, webhooks, workflow
+from api.views import (
+    archive_key,
+    claimreview,
+    claims,
+    evidence,
+    export,
+    library,
+    webhooks,
+    workflow,
+)
 
 app_name = "api"
 
 v1 = [
     path("claims/", claims.ClaimList.as_view(), name="claim-list"),
+    re_path(
+        r"^claims/export\.(?P<fmt>csv|jsonl)$",
+        export.ClaimExport.as_view(),
+        name="claim-export",
+    ),
+    re_path(
+        r"^verdicts/export\.(?P<fmt>csv|jsonl)$",
+        export.VerdictExport.as_view(),
+        name="verdict-export",
+    ),
     path("claims/<int:pk>/", claims.ClaimDetailView.as_view(), name="claim-detail"),
     path("claims/<int:pk>/status/", claims.ClaimStatusView.as_view(), name="claim-status"),
     path(

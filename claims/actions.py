@@ -110,6 +110,16 @@ def _assign(user: Any, claim: Claim, d: dict[str, Any]) -> Any:
     return services.claim_assign(actor=user, claim=claim, assignee=d["assignee"], **_version(d))
 
 
+def _schedule(user: Any, claim: Claim, d: dict[str, Any]) -> Any:
+    return services.claim_schedule(
+        actor=user,
+        claim=claim,
+        priority=d.get("priority"),
+        due_date=d.get("due_date", services.KEEP),
+        **_version(d),
+    )
+
+
 def _verdict(d: dict[str, Any]) -> dict[str, Any]:
     return {
         "rating": d.get("rating"),
@@ -127,6 +137,16 @@ VERDICT_INPUTS = ("rating", "conclusion", "explanation", "evidence_ids")
 ACTIONS: dict[str, ClaimAction] = {
     a.name: a
     for a in [
+        _A(
+            "schedule",
+            _schedule,
+            ("priority", "due_date"),  # a priority of CLAIM_PRIORITIES; a day, or None: none
+            "schedule",
+            "version",
+            (),
+            "Priority and due date saved.",
+            "schedule",
+        ),
         _A(
             "edit",
             _edit,

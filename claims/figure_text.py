@@ -9,6 +9,7 @@ drf-spectacular); only the counted noun is inflected ("barrels per day", "percen
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 import inflection
@@ -51,6 +52,7 @@ def _inflects(word: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=1024)  # few units, many figures: exports word 100,000 of them
 def unit_text(unit: str, *, plural: bool) -> str:
     """A unit name in words: "percentage_point" -> "percentage points", "barrels per day"."""
     unit = unit.replace("_", " ")

@@ -12,6 +12,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from claims import fulltext
+from claims.deadlines import DUE_FILTERS, filter_due, priority_from_slug, priority_slugs
 from claims.models import Claim, ClaimKind, ClaimState, RatingScale
 from factcheck.roles import is_fact_checker
 
@@ -61,14 +62,34 @@ class ClaimFilter(filters.FilterSet):
         '"a phrase", -excluded).',
     )
 
+    priority = filters.ChoiceFilter(
+        choices=[(slug, slug) for slug in priority_slugs()],
+        method="by_priority",
+        help_text="A priority slug of the desk's scale (CLAIM_PRIORITIES), or `none`.",
+    )
+    due = filters.ChoiceFilter(
+        choices=list(DUE_FILTERS.items()),
+        method="by_due",
+        help_text="`overdue` and `today` (open claims, the desk's time zone), `week` (due in "
+        "the next 7 days), `set`, `none`.",
+    )
+    due_before = filters.DateFilter(
+        field_name="due_date", lookup_expr="lte", help_text="Due on or before this day."
+    )
+    due_after = filters.DateFilter(
+        field_name="due_date", lookup_expr="gte", help_text="Due on or after this day."
+    )
+
     class Meta:
         model = Claim
         fields: list[str] = []
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, desk: bool | None = None, **kwargs: Any):
+        """`desk`: filter as the desk does (the desk-only filters too); by default, when `user`
+        (or the request's) has a desk role. An operator's command passes desk=True."""
         super().__init__(*args, **kwargs)
         self.user = user if user is not None else getattr(self.request, "user", None)
-        if not is_fact_checker(self.user):
+        if not (is_fact_checker(self.user) if desk is None else desk):
             for name in DESK_ONLY_FILTERS:
                 self.filters.pop(name, None)
 
@@ -77,6 +98,12 @@ class ClaimFilter(filters.FilterSet):
         """The query parameters this user may filter by."""
         names = set(cls.base_filters)
         return names if is_fact_checker(user) else names - DESK_ONLY_FILTERS
+
+    def by_priority(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(priority=priority_from_slug(value) or 0)
+
+    def by_due(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return filter_due(queryset, value)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return fulltext.claims_matching(queryset, value)

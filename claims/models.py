@@ -231,6 +231,10 @@ class Claim(TimeStamped):
     # Bumped when the statement or its figures change: ratings given on an earlier revision are
     # stale and do not count until their reviewer confirms or revises them.
     content_revision = models.PositiveIntegerField(default=1)
+    # The desk's schedule: the day the check is due (none: no deadline) and its priority, a
+    # position on settings.CLAIM_PRIORITIES (1 = least urgent; 0 = none). claims.deadlines.
+    due_date = models.DateField(null=True, blank=True)
+    priority = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -244,6 +248,8 @@ class Claim(TimeStamped):
             models.Index(fields=["rating"], name="claim_rating_idx"),
             models.Index(fields=["published_at"], name="claim_published_idx"),
             models.Index(fields=["period_start", "period_end"], name="claim_period_idx"),
+            models.Index(fields=["due_date", "id"], name="claim_due_idx"),
+            models.Index(fields=["priority", "id"], name="claim_priority_idx"),
         ]
         constraints = [
             _choices_check("state", ClaimState, "claim_state_valid"),

@@ -13,13 +13,14 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
 )
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from claims import workflow
+from claims import deadlines, workflow
 from claims.candidates import CandidateSummary, candidate_summary
 from claims.evidence.models import Evidence
 from claims.evidence.selectors import evidence_public
@@ -172,6 +173,8 @@ class CandidateRow:
     status: str  # open, accepted or dismissed
     candidate: Any = None  # claims.extraction.Candidate, when the extractor found one here
     claim_ids: list[int] = field(default_factory=list)
+    # The accepted claim's due date and priority (claims.deadlines.Schedule), for the list.
+    schedule: deadlines.Schedule | None = None
 
     @property
     def claim_id(self) -> int | None:
@@ -192,23 +195,30 @@ def article_candidates(article: Article) -> list[CandidateRow]:
     claims = list(
         Claim.objects.filter(article=article, span_start__isnull=False)
         .order_by("span_start", "pk")
-        .values_list("pk", "span_start", "span_end")
+        .values_list("pk", "span_start", "span_end", "due_date", "priority", "state")
     )
+    today = deadlines.today()
+    schedules = {
+        pk: deadlines.schedule_of(due, priority, state, today)
+        for pk, _s, _e, due, priority, state in claims
+    }
     dismissed = {tuple(s) for s in article.dismissed_spans}
     rows: list[CandidateRow] = []
     matched: set[int] = set()
     for candidate in extract_claims(article.body, article.published_on):
         start, end = candidate.span.start, candidate.span.end
-        ids = [pk for pk, s, e in claims if s < end and start < e]
+        ids = [pk for pk, s, e, *_ in claims if s < end and start < e]
         matched.update(ids)
         status = "accepted" if ids else "dismissed" if (start, end) in dismissed else "open"
         rows.append(CandidateRow(0, start, end, status, candidate, ids))
-    for pk, start, end in claims:
+    for pk, start, end, *_ in claims:
         if pk not in matched:
             rows.append(CandidateRow(0, start, end, "accepted", None, [pk]))
     rows.sort(key=lambda r: (r.start, r.end))
     for number, row in enumerate(rows, 1):
         row.number = number
+        if row.claim_ids:
+            row.schedule = schedules.get(row.claim_ids[0])
     return rows
 
 
@@ -241,7 +251,11 @@ QUEUE_SORTS: dict[str, tuple[str, str, bool]] = {
     "stale": ("longest unchanged", "updated_at", False),
     "newest": ("newest", "created_at", True),
     "worthiness": ("most check-worthy", "check_worthiness", True),
+    "priority": ("most urgent", "priority", True),
+    # Claims without a due date come after every dated one (NULLS LAST, as claim_due_idx).
+    "due": ("due soonest", "due_date", False),
 }
+NULLABLE_SORT_FIELDS = frozenset({"due_date"})
 CAPTURE_PENDING_STATES = ("queued", "fetching")
 CAPTURE_FAILING_STATES = ("failed", "blocked", "partial")
 
@@ -258,11 +272,15 @@ class QueueFilters:
     # A rating scale slug: the rating of the claim's published verdict.
     rating: str = ""
     q: str = ""
+    # A priority slug of claims.deadlines (or "none"), and one of deadlines.DUE_FILTERS.
+    priority: str = ""
+    due: str = ""
     sort: str = "recent"
 
     def filter_data(self) -> dict[str, str]:
         """As claims.filters.ClaimFilter's data: the filters set (sorting is the queue's)."""
-        data = {k: getattr(self, k) for k in ("state", "kind", "assignee", "rating", "q")}
+        names = ("state", "kind", "assignee", "rating", "q", "priority", "due")
+        data = {k: getattr(self, k) for k in names}
         data["article"] = str(self.article) if self.article else ""
         return {k: v for k, v in data.items() if v}
 
@@ -283,6 +301,8 @@ def _decode_cursor(cursor: str, field_name: str) -> tuple[Any, int] | None:
         pk = int(pk)
         if field_name in ("updated_at", "created_at"):
             return dt.datetime.fromisoformat(raw), pk
+        if field_name in NULLABLE_SORT_FIELDS:
+            return (None if raw is None else dt.date.fromisoformat(raw)), pk
         return float(raw), pk
     except (ValueError, TypeError):
         return None
@@ -329,6 +349,23 @@ def _figure_summary(claims: QuerySet[Claim]) -> QuerySet[Claim]:
     )
 
 
+def filter_queue(claims: QuerySet[Claim], filters: QueueFilters) -> QuerySet[Claim]:
+    """`claims` narrowed by the queue's filters as the desk filters (an operator's export)."""
+    return ClaimFilter(
+        filters.filter_data(), queryset=claims.select_related("assignee"), desk=True
+    ).qs
+
+
+def queue_claims(user: Any, filters: QueueFilters) -> QuerySet[Claim]:
+    """The claims this user may see, narrowed by the queue's filters (claims.filters.ClaimFilter,
+    unordered): what the queue pages through, and what bulk actions and exports act on."""
+    return ClaimFilter(
+        filters.filter_data(),
+        queryset=claims_visible_to(user).select_related("assignee"),
+        user=user,
+    ).qs
+
+
 def claim_queue(
     user: Any,
     filters: QueueFilters,
@@ -344,11 +381,8 @@ def claim_queue(
     """
     size = max(1, min(size, QUEUE_MAX_PAGE_SIZE))
     _label, field_name, descending = QUEUE_SORTS.get(filters.sort, QUEUE_SORTS["recent"])
-    claims = ClaimFilter(
-        filters.filter_data(),
-        queryset=claims_visible_to(user).select_related("assignee"),
-        user=user,
-    ).qs
+    claims = queue_claims(user, filters)
+    nullable = field_name in NULLABLE_SORT_FIELDS
 
     backwards = bool(before) and not after
     cursor = (
@@ -362,6 +396,8 @@ def claim_queue(
         descending=walk_descending,
         size=size,
         start=cursor,
+        # Claims without the value (no due date) come last; reading backwards, first.
+        nulls_last=(not backwards) if nullable else None,
     )
     if backwards:
         rows.reverse()
@@ -376,6 +412,21 @@ def claim_queue(
         next_cursor=cursor_of(rows[-1]) if rows and has_next else None,
         previous_cursor=cursor_of(rows[0]) if rows and has_previous else None,
     )
+
+
+def claims_due(*, limit: int = 10, on: dt.date | None = None) -> dict[str, Any]:
+    """Open claims that are overdue or due today (soonest first), and how many of each."""
+    on = on or deadlines.today()
+    open_claims = Claim.objects.exclude(state__in=CLOSED_STATES)
+    counts = open_claims.filter(due_date__lte=on).aggregate(
+        overdue=Count("id", filter=Q(due_date__lt=on)), today=Count("id", filter=Q(due_date=on))
+    )
+    rows = (
+        open_claims.filter(due_date__lte=on)
+        .select_related("article", "assignee")
+        .order_by("due_date", "-priority", "id")[:limit]
+    )
+    return {"overdue": counts["overdue"], "today": counts["today"], "claims": list(rows)}
 
 
 def desk_members() -> QuerySet[Any]:

@@ -3,14 +3,17 @@
 from django.urls import path
 
 from claims.views import article as article_views
+from claims.views import bulk, mywork, queue, stats
 from claims.views import claim as claim_views
-from claims.views import mywork, queue, stats
 from claims.views import verdict as verdict_views
 
 app_name = "claims"
 
 urlpatterns = [
     path("claims/", queue.claim_queue, name="queue"),
+    path("claims/export/", bulk.queue_export, name="export"),
+    path("claims/bulk/", bulk.queue_bulk, name="bulk"),
+    path("claims/bulk/<str:key>/", bulk.bulk_report, name="bulk-report"),
     path("stats/", stats.desk_stats, name="stats"),
     path("claims/<int:claim_id>/", claim_views.claim_detail, name="detail"),
     path("claims/<int:claim_id>/actions/<slug:action>/", claim_views.claim_action, name="action"),

@@ -54,6 +54,7 @@ ACTIONS: dict[str, Action] = {
             Who.ASSIGNEE_IF_ANY_OR_EDITOR,
         ),
         Action("assign", "assign", _OPEN, None, Who.ASSIGNER),
+        Action("schedule", "set the priority and due date", _OPEN, None, Who.EDITOR),
         Action(
             "submit_for_review",
             "submit for review",

@@ -43,6 +43,8 @@ ACTIONS: dict[str, str] = {
     "claim.updated": "A claim's text, figures, period or claimant was edited.",
     "claim.commented": "A comment was added to a claim.",
     "claim.assigned": "A claim was assigned to someone (or unassigned).",
+    "claim.scheduled": "A claim's priority or due date was set (or cleared) by an editor.",
+    "claim.bulk_refused": "A bulk action from the queue was refused for this claim; why is kept.",
     "claim.research_started": "Research on a claim began.",
     "claim.submitted_for_review": "A claim was sent for independent ratings.",
     "claim.approval_requested": "A claim's ratings are in: it awaits an editor's approval.",

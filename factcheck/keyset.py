@@ -22,7 +22,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from django.db.models import F, Field, Func, QuerySet, Value
+from django.db.models import F, Field, Func, Q, QuerySet, Value
 from django.db.models.lookups import GreaterThan, LessThan
 
 
@@ -47,8 +47,14 @@ def _row(*parts: Any) -> Func:
 
 
 def beyond(
-    field: str, value: Any, pk: int, *, descending: bool, id_field: str = "id"
-) -> LessThan | GreaterThan:
+    field: str,
+    value: Any,
+    pk: int,
+    *,
+    descending: bool,
+    id_field: str = "id",
+    nulls_last: bool | None = None,
+) -> Any:
     """The rows after (value, pk) in the order of `field` then `id_field`.
 
     A row comparison, `(field, id) < (value, pk)`: PostgreSQL reads it as one range of the
@@ -57,13 +63,33 @@ def beyond(
     0.1 ms against 12.8 ms; bench/keyset.py). SQLite has row values too.
     """
     compare = LessThan if descending else GreaterThan
-    return compare(_row(F(field), F(id_field)), _row(Value(value), Value(pk)))
+    if nulls_last is None:  # a field that is never NULL
+        return compare(_row(F(field), F(id_field)), _row(Value(value), Value(pk)))
+    # A nullable field: its NULLs sort after every value (nulls_last) or before them, and a row
+    # comparison with NULL is unknown, so they are placed by hand.
+    op = "lt" if descending else "gt"
+    if value is None:
+        tail = Q(**{f"{field}__isnull": True, f"{id_field}__{op}": pk})
+        return tail if nulls_last else tail | Q(**{f"{field}__isnull": False})
+    after = Q(compare(_row(F(field), F(id_field)), _row(Value(value), Value(pk))))
+    return after | Q(**{f"{field}__isnull": True}) if nulls_last else after
 
 
-def ordered(queryset: QuerySet, field: str, *, descending: bool, id_field: str = "id") -> QuerySet:
+def ordered(
+    queryset: QuerySet,
+    field: str,
+    *,
+    descending: bool,
+    id_field: str = "id",
+    nulls_last: bool | None = None,
+) -> QuerySet:
+    """`field` then `id_field`; a nullable field's NULLs last or first (`nulls_last`)."""
+    nulls = (
+        {} if nulls_last is None else {"nulls_last": True} if nulls_last else {"nulls_first": True}
+    )
     if descending:
-        return queryset.order_by(F(field).desc(), F(id_field).desc())
-    return queryset.order_by(F(field).asc(), F(id_field).asc())
+        return queryset.order_by(F(field).desc(**nulls), F(id_field).desc())
+    return queryset.order_by(F(field).asc(**nulls), F(id_field).asc())
 
 
 def page(
@@ -74,10 +100,17 @@ def page(
     size: int,
     start: tuple[Any, int] | None = None,
     id_field: str = "id",
+    nulls_last: bool | None = None,
 ) -> tuple[list[Any], bool]:
     """The `size` rows after `start` (a (value, id) pair; None: from the top) and whether more
-    follow. `queryset` may be a values() query."""
+    follow. `queryset` may be a values() query. `nulls_last` is for a nullable `field` (None: the
+    field is never NULL): where its NULLs come in the order walked."""
     if start is not None:
-        queryset = queryset.filter(beyond(field, *start, descending=descending, id_field=id_field))
-    rows = list(ordered(queryset, field, descending=descending, id_field=id_field)[: size + 1])
+        queryset = queryset.filter(
+            beyond(field, *start, descending=descending, id_field=id_field, nulls_last=nulls_last)
+        )
+    ordering = ordered(
+        queryset, field, descending=descending, id_field=id_field, nulls_last=nulls_last
+    )
+    rows = list(ordering[: size + 1])
     return rows[:size], len(rows) > size

@@ -461,6 +461,17 @@ RATINGS_REQUIRED = _int("RATINGS_REQUIRED", 2)
 # Whether the editor who approves a verdict may be one of those ratings; off: the approval is a
 # second pair of eyes, so the approver's own rating does not count toward RATINGS_REQUIRED.
 APPROVER_MAY_RATE = _flag("APPROVER_MAY_RATE", False)
+# The claims' priority scale, least urgent first, as comma-separated labels: a claim's priority is
+# the label's position (1, 2, ...), 0 is "no priority"; queues sort the most urgent first.
+CLAIM_PRIORITIES = [
+    label.strip()
+    for label in (env("CLAIM_PRIORITIES") or "Low,Normal,High,Urgent").split(",")
+    if label.strip()
+]
+if not 1 <= len(CLAIM_PRIORITIES) <= 9 or len(set(CLAIM_PRIORITIES)) != len(CLAIM_PRIORITIES):
+    raise ImproperlyConfigured(
+        f"CLAIM_PRIORITIES must list 1 to 9 distinct labels, got {CLAIM_PRIORITIES!r}"
+    )
 
 # The fetcher: the only outbound door. Loopback and private targets are for development and tests.
 FETCH_ALLOW_PRIVATE = _flag("FETCH_ALLOW_PRIVATE", False)

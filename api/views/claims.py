@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
@@ -38,7 +39,20 @@ from claims.selectors import claim_actions_for, claims_visible_to
 from factcheck.errors import DomainError
 from factcheck.roles import is_fact_checker
 
-CLAIM_ORDERINGS = orderings("-updated_at", "updated_at", "-created_at", "created_at", "-id", "id")
+CLAIM_ORDERINGS = orderings(
+    "-updated_at",
+    "updated_at",
+    "-created_at",
+    "created_at",
+    "-id",
+    "id",
+    "due_date",
+    "-due_date",
+    "-priority",
+    "priority",
+    kinds={"due_date": "date", "priority": "int"},
+    nullable=frozenset({"due_date"}),
+)
 
 
 def _claim_detail_body(request: Any, claim: Claim) -> dict[str, Any]:
@@ -156,7 +170,8 @@ class ClaimDetailView(APIView):
         "is a 409. `figures` replaces the claim's list of figures; value, qualifier, unit and "
         "scale on their own edit its first figure. A change to the text, figures or period "
         "queues evidence matching of the claim again. Published claims are corrected through "
-        "the `correct` transition instead.",
+        "the `correct` transition instead. `priority` and `due_date` (editors, open claims) "
+        "run the `schedule` action of the workflow table, the claim page's schedule form.",
         request=ClaimUpdate,
         responses={200: ClaimDetail, **errors(400, 403, 404, 409)},
     )
@@ -165,7 +180,17 @@ class ClaimDetailView(APIView):
         changes = parsed(ClaimUpdate, request)
         if "span" in changes:
             changes["span"] = tuple(changes["span"]) if changes["span"] else None
-        perform("edit", request, claim, changes)
+        schedule = {k: changes.pop(k) for k in ("priority", "due_date") if k in changes}
+        with transaction.atomic():
+            if set(changes) - {"expected_version"} or not schedule:
+                perform("edit", request, claim, changes)
+            if schedule:
+                # The claim page's schedule form: its own role check and audit event.
+                if set(changes) - {"expected_version"}:
+                    claim.refresh_from_db(fields=["version"])
+                    changes["expected_version"] = claim.version
+                schedule["expected_version"] = changes["expected_version"]
+                perform("schedule", request, claim, schedule)
         claim = selectors.claim_detail_for(request.user, pk)
         return json_response(_claim_detail_body(request, claim))
 

@@ -27,6 +27,7 @@ from claims.services.importing import (
     candidates_merge_span,
 )
 from claims.services.ratings import rating_confirm, rating_submit
+from claims.services.schedule import KEEP, claim_schedule
 from claims.services.transitions import (
     claim_assign,
     claim_dismiss,
@@ -40,6 +41,7 @@ from claims.services.verdicts import claim_publish, verdict_approve, verdict_cor
 
 __all__ = [
     "EDITABLE_FIELDS",
+    "KEEP",
     "article_complete_from_capture",
     "article_import_file",
     "article_import_text",
@@ -59,6 +61,7 @@ __all__ = [
     "claim_publish",
     "claim_request_approval",
     "claim_restore",
+    "claim_schedule",
     "claim_send_back",
     "claim_snapshot",
     "claim_start_research",

@@ -48,6 +48,8 @@ def claim_snapshot(
         "rating": claim.rating_id,
         "published_at": claim.published_at.isoformat() if claim.published_at else None,
         "version": claim.version,
+        "due_date": claim.due_date.isoformat() if claim.due_date else None,
+        "priority": claim.priority,
     }
     if figures is not None:
         snapshot["figures"] = [figure_snapshot(f) for f in figures]

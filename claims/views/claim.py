@@ -44,6 +44,8 @@ HISTORY_LABELS = {
     "claim.created": "created the claim",
     "claim.updated": "edited the claim",
     "claim.assigned": "assigned the claim",
+    "claim.scheduled": "set the priority or due date",
+    "claim.bulk_refused": "tried a bulk action that was refused",
     "claim.research_started": "started research",
     "claim.submitted_for_review": "submitted it for review",
     "claim.approval_requested": "requested approval",

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from claims import selectors, workflow
+from claims import deadlines, selectors, workflow
 from claims.actions import user_by_pk
 from claims.evidence.selectors import evidence_usable
 from claims.figure_forms import WithFigures
@@ -106,6 +106,17 @@ class AssignForm(VersionedForm):
     assignee = forms.TypedChoiceField(label="Assign to", coerce=int)
 
 
+class ScheduleForm(VersionedForm):
+    priority = forms.TypedChoiceField(label="Priority", coerce=int)
+    due_date = DateField(
+        label="Due date", required=False, help_text="The day the check is due; empty: none."
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].choices = deadlines.priority_choices()
+
+
 class StartResearchForm(VersionedForm):
     assignee = forms.TypedChoiceField(
         label="Researcher", coerce=int, required=False, empty_value=None
@@ -167,6 +178,11 @@ def claim_forms(
         built["rate"] = RatingForm(initial=initial, prefix="rate")
     if "comment" in actions:
         built["comment"] = CommentForm(prefix="comment")
+    if "schedule" in actions:
+        built["schedule"] = ScheduleForm(
+            initial={**version, "priority": claim.priority, "due_date": claim.due_date},
+            prefix="schedule",
+        )
     if "start_research" in actions:
         built["start_research"] = StartResearchForm(initial=version, prefix="start")
     if "assign" in actions:
@@ -254,6 +270,7 @@ FORMS: dict[str, type[forms.Form]] = {
     "comment": CommentForm,
     "start_research": StartResearchForm,
     "assign": AssignForm,
+    "schedule": ScheduleForm,
     "submit_for_review": VersionedForm,
     "request_approval": VersionedForm,
     "send_back": SendBackForm,

@@ -102,6 +102,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "week_chart": weekly_columns(weeks),
             "captures": selectors.capture_problems(limit=8),
             "my_claims": list(selectors.my_queue(request.user)[:10]),
+            "due": selectors.claims_due(limit=10),
             "articles": list(selectors.article_list()[:10]),
             # Editors resolve re-check alerts: theirs to see first.
             "recheck_alerts": list(open_recheck_alerts()[:8]) if is_editor(request.user) else None,

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from claims import selectors
+from claims import deadlines, selectors
+from claims.bulk_forms import bulk_context
 from claims.figure_text import figure_text
 from claims.models import Article, Claim, ClaimKind, ClaimState, RatingScale
 from factcheck.pages import desk_required
@@ -38,6 +39,10 @@ class QueueForm(forms.Form):
     assignee = forms.ChoiceField(label="Assignee", required=False)
     article = forms.TypedChoiceField(label="Article", required=False, coerce=int, empty_value=None)
     rating = forms.ChoiceField(label="Rating", required=False)
+    priority = forms.ChoiceField(label="Priority", required=False)
+    due = forms.ChoiceField(
+        label="Due", required=False, choices=[("", "Any time"), *deadlines.DUE_FILTERS.items()]
+    )
     sort = forms.ChoiceField(
         label="Sort by",
         required=False,
@@ -57,6 +62,13 @@ class QueueForm(forms.Form):
             *((a.pk, a.title[:80]) for a in articles),
         ]
         self.fields["rating"].choices = [("", "Any rating"), *((s.slug, s.label) for s in scale)]
+        self.fields["priority"].choices = [
+            ("", "Any priority"),
+            *(
+                (deadlines.priority_slug(value) or "none", label)
+                for value, label in deadlines.priority_choices()
+            ),
+        ]
 
     def filters(self) -> selectors.QueueFilters:
         """The valid filters; an invalid one (an edited URL) is dropped, not fatal."""
@@ -100,6 +112,7 @@ class QueueRow:
     pending: int
     failing: int
     assignee: str
+    schedule: deadlines.Schedule
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -136,6 +149,7 @@ def _queue_figure(claim: Claim) -> str:
 
 def queue_rows(claims: list[Claim]) -> list[QueueRow]:
     claim_url, article_url = _url_pattern("claims:detail"), _url_pattern("claims:article")
+    today = deadlines.today()
     return [
         QueueRow(
             pk=c.pk,
@@ -156,28 +170,49 @@ def queue_rows(claims: list[Claim]) -> list[QueueRow]:
             pending=c.sources_pending,
             failing=c.sources_failing,
             assignee=c.assignee.get_username() if c.assignee_id else "—",
+            schedule=deadlines.schedule_of(c.due_date, c.priority, c.state, today),
         )
         for c in claims
     ]
 
 
-@desk_required
-@require_GET
-def claim_queue(request: HttpRequest) -> HttpResponse:
-    form = QueueForm(
-        request.GET or None,
+def queue_form(data: QueryDict) -> QueueForm:
+    """The queue's filter form over `data` (unbound when empty), its choices filled in."""
+    return QueueForm(
+        data or None,
         members=list(selectors.desk_members()),
-        articles=_queue_articles(request.GET.get("article")),
+        articles=_queue_articles(data.get("article")),
         scale=list(RatingScale.objects.order_by("order")),
     )
+
+
+def queue_filters(data: QueryDict) -> selectors.QueueFilters:
+    form = queue_form(data)
+    return form.filters() if form.is_bound else selectors.QueueFilters()
+
+
+FILTER_NAMES = ("state", "kind", "assignee", "article", "rating", "q", "priority", "due")
+
+
+def queue_page(
+    request: HttpRequest,
+    query: QueryDict,
+    *,
+    bulk: Any = None,
+    selected: frozenset[int] = frozenset(),
+    status: int = 200,
+) -> HttpResponse:
+    """The queue for the filters in `query`; `bulk` is a bound bulk form coming back with its
+    errors (claims.views.bulk), `selected` the claims it had ticked."""
+    form = queue_form(query)
     filters = form.filters() if form.is_bound else selectors.QueueFilters()
     page = selectors.claim_queue(
         request.user,
         filters,
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
+        after=query.get("after", ""),
+        before=query.get("before", ""),
     )
-    query = request.GET.copy()
+    query = query.copy()
     for key in ("after", "before"):
         query.pop(key, None)
 
@@ -188,17 +223,29 @@ def claim_queue(request: HttpRequest) -> HttpResponse:
         params[key] = cursor
         return "?" + params.urlencode()
 
+    rows = queue_rows(page.rows)
+    filter_query = QueryDict(mutable=True)
+    for name in FILTER_NAMES:
+        if query.get(name):
+            filter_query[name] = query[name]
     return render(
         request,
         "claims/claim_queue.html",
         {
             "form": form,
-            "rows": queue_rows(page.rows),
-            "filtered": any(
-                getattr(filters, f) for f in ("state", "kind", "assignee", "article", "rating", "q")
-            ),
+            "rows": rows,
+            "filtered": any(getattr(filters, f) for f in FILTER_NAMES),
             "next_link": page_link("after", page.next_cursor),
             "previous_link": page_link("before", page.previous_cursor),
             "first_link": ("?" + query.urlencode()) if page.previous_cursor else None,
+            "filter_query": filter_query.urlencode(),
+            **bulk_context(request.user, filters, rows, bulk=bulk, selected=selected),
         },
+        status=status,
     )
+
+
+@desk_required
+@require_GET
+def claim_queue(request: HttpRequest) -> HttpResponse:
+    return queue_page(request, request.GET)

@@ -117,6 +117,15 @@ CASES = [
         page=_version(assignee=lambda c, p: p["researcher"].pk),
         api=_transition("assign", assignee=lambda c, p: p["researcher"].username),
     ),
+    Case(
+        "schedule",
+        S.RESEARCHING,
+        page=_version(priority=_fixed(3), due_date=_fixed("2031-03-14")),
+        api=lambda c, p: (
+            reverse("api:claim-detail", args=[c.pk]),
+            {"expected_version": c.version, "priority": "high", "due_date": "2031-03-14"},
+        ),
+    ),
     Case("submit_for_review", S.RESEARCHING, page=_version(), api=_transition("submit_for_review")),
     Case(
         "request_approval",
