@@ -325,7 +325,12 @@ def mixed_polls(env: dict[str, str], base: str, token: str, seconds: int) -> tup
     desk = subprocess.Popen(
         [PYTHON, "-c", DESK, str(seconds)],
         cwd=ROOT,
-        env={**env, "FETCH_ALLOW_PRIVATE": "1"},
+        # Development mode, the only one that may fetch from 127.0.0.1: same database and Redis.
+        env={
+            **{k: v for k, v in env.items() if k != "SECRET_KEY"},
+            "FACTCHECK_ENV": "development",
+            "FETCH_ALLOW_PRIVATE": "1",
+        },
         stdout=subprocess.PIPE,
         text=True,
     )
