@@ -1,5 +1,6 @@
 # The two commands: `make run` (the app on SQLite, no Redis) and `make test` (the whole suite
-# against the machine's PostgreSQL and Redis). Both set up the virtualenv they need.
+# against the machine's PostgreSQL and Redis, then the `sqlite` tests on SQLite as `make run`
+# uses it). Both set up the virtualenv they need.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -52,9 +53,13 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	touch $@
 
 test: $(VENV)/.installed-test lint chromium node_modules/axe-core/axe.min.js
-	rm -rf var/test-archives
+	rm -rf var/test-archives var/test-archives-sqlite
 	env -u SECRET_KEY -u FACTCHECK_ENV DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 		ARCHIVE_ROOT=$(CURDIR)/var/test-archives $(BIN)/pytest $(PYTEST_ARGS)
+	# Again on SQLite, as `make run` runs: the tests marked `sqlite` (tests/support/sqlite.py).
+	env -u SECRET_KEY -u FACTCHECK_ENV -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL \
+		ARCHIVE_ROOT=$(CURDIR)/var/test-archives-sqlite $(BIN)/pytest -m sqlite -q $(PYTEST_ARGS) \
+		|| [ $$? -eq 5 ]  # exit 5: PYTEST_ARGS chose no sqlite test
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache test-artifacts node_modules

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 import secrets
 import threading
 import time
@@ -25,6 +26,7 @@ from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django_redis import get_redis_connection
 from django_redis.cache import RedisCache
+from redis.exceptions import ConnectionError, NoScriptError, ResponseError, TimeoutError
 from rest_framework.throttling import BaseThrottle
 
 from api import versions
@@ -75,19 +77,9 @@ def _hit(key: str, limit: int, window: int, request: Any) -> tuple[bool, float]:
         scoped = (backend.make_key(versions.KEYS[scope]) for scope in versions.SCOPES)
         keys = [backend.make_key(key), *scoped]
         member = f"{_MEMBER_TAG}:{next(_members)}"
-        accepted, wait_ms, *read = _script()(
-            keys=keys,
-            args=[limit, window_ms, f"{now_ms:.3f}", member],
-            client=get_redis_connection(),
-        )
-        versions.remember(
-            request,
-            {
-                scope: backend.client.decode(value)
-                for scope, value in zip(versions.SCOPES, read, strict=False)
-                if value is not None
-            },
-        )
+        accepted, wait_ms, *read = run_script(keys, [limit, window_ms, f"{now_ms:.3f}", member])
+        # Left undecoded: a request reads one scope's version, or none (api.versions.read).
+        versions.remember(request, dict(zip(versions.SCOPES, read, strict=False)))
         return bool(accepted), int(wait_ms) / 1000
     # Process memory (development without Redis): the same window, kept as a list of times.
     with _memory_lock:
@@ -99,15 +91,42 @@ def _hit(key: str, limit: int, window: int, request: Any) -> tuple[bool, float]:
         return False, max(0.001, (times[0] + window_ms - now_ms) / 1000)
 
 
-def _script() -> Any:
-    """The registered script on django-redis's client (redis-py keeps its SHA)."""
-    global _registered
-    if _registered is None:
-        _registered = get_redis_connection().register_script(SLIDE_AND_READ_VERSION)
-    return _registered
+# What CLIENT LIST calls the connection the throttle keeps to itself.
+SCRIPT_CONNECTION_NAME = "desk-api-throttle"
+_own = threading.local()
 
 
-_registered: Any = None
+def run_script(keys: list[str], args: list[Any]) -> Any:
+    """The throttle's script in one round trip, on a connection this thread keeps to itself.
+
+    redis-py's Script goes through the client's pool (take a connection, poll it, give it back)
+    and retry wrapper, which cost about as much CPU as the round trip itself; the throttle runs
+    on every request. So EVALSHA is sent on a connection of django-redis's pool settings kept
+    per thread (and per process: a forked child opens its own). When Redis lost the script or
+    the connection, redis-py's Script, through the ordinary client, loads it again and retries.
+    """
+    script = getattr(_own, "script", None)
+    if script is None:
+        script = _own.script = get_redis_connection().register_script(SLIDE_AND_READ_VERSION)
+    connection = getattr(_own, "connection", None)
+    if connection is None or _own.pid != os.getpid():
+        pool = get_redis_connection().connection_pool
+        kwargs = {**pool.connection_kwargs, "client_name": SCRIPT_CONNECTION_NAME}
+        connection = _own.connection = pool.connection_class(**kwargs)
+        _own.pid = os.getpid()
+    try:
+        connection.send_command("EVALSHA", script.sha, len(keys), *keys, *args)
+        return connection.read_response()
+    except NoScriptError:
+        pass
+    except (ConnectionError, TimeoutError):
+        connection.disconnect()
+    except ResponseError:
+        raise  # the reply was read whole: the connection is still in step
+    except BaseException:
+        connection.disconnect()  # interrupted mid-exchange: start the next one afresh
+        raise
+    return script(keys=keys, args=args, client=get_redis_connection())
 
 
 def token_ident(token_id: int) -> tuple[str, str]:

@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.db import transaction
 
 from claims.evidence.models import Evidence
@@ -87,6 +87,9 @@ def read(request: Any, scope: str) -> tuple[str, float]:
         if request is not None:
             request._api_data_versions = known
     value = known.get(scope)
+    if isinstance(value, bytes):  # as the throttle's round trip read it, still encoded
+        backend: Any = caches[DEFAULT_CACHE_ALIAS]  # django-redis: only it leaves bytes here
+        value = known[scope] = backend.client.decode(value)
     if value is None:
         value = cache.get(KEYS[scope]) or _write(scope)
         known[scope] = value

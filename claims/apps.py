@@ -23,3 +23,6 @@ class ClaimsConfig(AppConfig):
             receivers.match_new_link, sender=Evidence, dispatch_uid="claims-evidence-match-link"
         )
         post_migrate.connect(receivers.default_scale, dispatch_uid="claims-default-scale")
+        post_migrate.connect(
+            receivers.span_guard_after_migrate, sender=self, dispatch_uid="claims-span"
+        )

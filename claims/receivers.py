@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import connections, transaction
 
 from claims.defaults import ensure_default_scale
 from claims.evidence.models import Evidence
 from claims.evidence.tasks import match_evidence_for_capture, match_evidence_for_claim
 from claims.models import RatingScale
 from claims.services import article_complete_from_capture
+from claims.span_guard import add_span_guard, remove_span_guard
 from sources.models import Capture, CaptureState
 
 
@@ -49,3 +50,13 @@ def default_scale(**kwargs: Any) -> None:
     """post_migrate: the default rating scale (idempotent); it also runs after a test database
     flush, which empties what the data migration created."""
     ensure_default_scale(RatingScale)
+
+
+def span_guard_after_migrate(sender: Any, *, using: str = "default", **kwargs: Any) -> None:
+    """SQLite drops a table's triggers whenever a migration rebuilds it (most ALTERs do), so the
+    span guard of migration 0003 is laid again after every migrate there (PostgreSQL keeps it)."""
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        with connection.schema_editor() as editor:
+            remove_span_guard(None, editor)
+            add_span_guard(None, editor)

@@ -1,5 +1,8 @@
 """A request id for every request, stamped on the audit events it writes and on the response.
 
+A Celery task run gets one too (factcheck.celery, task_prerun): the events one capture run
+writes (claimed, archived, its evidence matched) belong together as a request's do.
+
 The id is ours (a fresh UUID), never taken from the client: an X-Request-ID sent by someone else
 could make two unrelated submissions look like one in the audit log.
 """
@@ -8,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 
 from django.http import HttpRequest, HttpResponse
 
@@ -18,8 +21,17 @@ HEADER = "X-Request-ID"
 
 
 def current_request_id() -> uuid.UUID | None:
-    """The id of the request being served in this context; None in workers and commands."""
+    """The id of the request (or task run) being served in this context; None in commands."""
     return _current.get()
+
+
+def begin_unit_of_work() -> Token[uuid.UUID | None]:
+    """A fresh id for work that is not an HTTP request (a task run); end it with end()."""
+    return _current.set(uuid.uuid4())
+
+
+def end_unit_of_work(token: Token[uuid.UUID | None]) -> None:
+    _current.reset(token)
 
 
 class RequestIdMiddleware:

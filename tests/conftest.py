@@ -10,7 +10,12 @@ import pytest
 # plain synchronous calls, which Django would otherwise refuse.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytest_plugins = ["tests.support.fixtures", "tests.support.browser", "tests.support.tsa"]
+pytest_plugins = [
+    "tests.support.fixtures",
+    "tests.support.sqlite",
+    "tests.support.browser",
+    "tests.support.tsa",
+]
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

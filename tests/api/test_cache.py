@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django_redis import get_redis_connection
 from rest_framework.test import APIClient
 
+from api.throttling import SCRIPT_CONNECTION_NAME
 from claims.models import ClaimState
 
 
@@ -39,7 +40,7 @@ def test_polls_are_counted_after_redis_drops_the_connection(polled):
     killed = [
         redis.client_kill_filter(_id=connection["id"])
         for connection in redis.client_list()
-        if connection["name"] == "desk-cache" and int(connection["db"]) == db
+        if connection["name"] == SCRIPT_CONNECTION_NAME and int(connection["db"]) == db
     ]
     assert killed
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304

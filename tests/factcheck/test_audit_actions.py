@@ -58,3 +58,28 @@ def test_an_unregistered_action_is_refused_and_nothing_is_written():
     with pytest.raises(ValueError, match="audit_actions"):
         audit_record(action="source.renamed", obj=source, system_actor="test")
     assert not AuditEvent.objects.filter(action="source.renamed").exists()
+
+
+@pytest.mark.django_db(transaction=True)  # the task's end closes old connections, as in a worker
+def test_the_events_of_one_task_run_share_a_request_id_and_the_next_run_has_another(settings):
+    """What the worker writes is grouped like a request's events: by run, never left blank."""
+    from sources.models import Capture
+    from sources.tasks import capture_source
+
+    settings.FETCH_ALLOW_PRIVATE = False
+    runs = []
+    for n in (1, 2):
+        source = Source.objects.create(url=f"http://10.1.2.{n}/report")  # a private address
+        capture = Capture.objects.create(source=source, requested_url=source.url)
+        capture_source.apply(args=[capture.pk])
+        runs.append(
+            set(
+                AuditEvent.objects.filter(
+                    object_type="sources.capture", object_id=str(capture.pk)
+                ).values_list("action", "request_id")
+            )
+        )
+    for events in runs:
+        assert tuple(action for action, _ in events) == ("capture.blocked",)
+        assert all(request_id is not None for _, request_id in events)
+    assert {r for _, r in runs[0]} != {r for _, r in runs[1]}
