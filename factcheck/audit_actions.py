@@ -77,6 +77,8 @@ ACTIONS: dict[str, str] = {
     "capture.partial": "A capture is an incomplete copy: what arrived is archived.",
     "capture.failed": "A capture failed; the reason is kept.",
     "capture.blocked": "A capture was refused (a forbidden address, scheme or size).",
+    "capture.packaged": "A capture was packaged as WACZ (signed and timestamped where configured).",
+    "capture.package_failed": "A capture's WACZ package could not be written; the reason is kept.",
     "capture.text_read": "The text of a capture was read (or failed to be, with why).",
     "capture.text_rerun_requested": "Reading a capture's text again was asked for.",
 }
