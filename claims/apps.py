@@ -13,7 +13,7 @@ class ClaimsConfig(AppConfig):
     def ready(self) -> None:
         # The app-loading protocol: its own receivers import models, so only once they load.
         from claims import receivers
-        from claims.evidence.models import Evidence
+        from claims.evidence.models import Evidence, RecheckAlert
 
         capture_finished.connect(receivers.complete_articles, dispatch_uid="claims-article-import")
         capture_finished.connect(
@@ -21,6 +21,9 @@ class ClaimsConfig(AppConfig):
         )
         post_save.connect(
             receivers.match_new_link, sender=Evidence, dispatch_uid="claims-evidence-match-link"
+        )
+        post_save.connect(
+            receivers.recheck_raised, sender=RecheckAlert, dispatch_uid="claims-recheck-notify"
         )
         post_migrate.connect(receivers.default_scale, dispatch_uid="claims-default-scale")
         post_migrate.connect(

@@ -16,6 +16,7 @@ from claims.defaults import ensure_default_scale
 from claims.evidence.models import Evidence
 from claims.evidence.tasks import match_evidence_for_capture, match_evidence_for_claim
 from claims.models import RatingScale
+from claims.notifications import notify_recheck
 from claims.services import article_complete_from_capture
 from claims.span_guard import add_span_guard, remove_span_guard
 from sources.models import Capture, CaptureState
@@ -60,3 +61,10 @@ def span_guard_after_migrate(sender: Any, *, using: str = "default", **kwargs: A
         with connection.schema_editor() as editor:
             remove_span_guard(None, editor)
             add_span_guard(None, editor)
+
+
+def recheck_raised(sender: Any, *, instance: Any, created: bool, raw: bool = False, **kwargs: Any):
+    """A re-check alert, however it was raised (claims.evidence.services.recheck), reaches the
+    claim's raters and approvers, in the transaction that raised it."""
+    if created and not raw:
+        notify_recheck(claim=instance.claim, detail=instance.detail)

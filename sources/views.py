@@ -33,8 +33,8 @@ SANDBOX_POLICY = (
 _KEPT_STATES = (CaptureState.ARCHIVED, CaptureState.PARTIAL, CaptureState.FAILED)
 
 
-@desk_required
 @post_only(back=lambda source_id: reverse("home"))
+@desk_required
 @once_per_submission
 def source_capture_again(request: HttpRequest, source_id: int) -> HttpResponse:
     source = get_object_or_404(Source, pk=source_id)

@@ -34,8 +34,8 @@ def _claim_page_of(model: type[EvidenceSuggestion] | type[RecheckAlert], key: st
     return back
 
 
-@desk_required
 @post_only(back=_claim_page)
+@desk_required
 @once_per_submission
 def source_add(request: HttpRequest, claim_id: int) -> HttpResponse:
     claim = get_object_or_404(Claim, pk=claim_id)
@@ -54,8 +54,8 @@ def source_add(request: HttpRequest, claim_id: int) -> HttpResponse:
     return redirect("claims:detail", claim_id=claim.pk)
 
 
-@desk_required
 @post_only(back=_claim_page)
+@desk_required
 @once_per_submission
 def source_upload(request: HttpRequest, claim_id: int) -> HttpResponse:
     claim = get_object_or_404(Claim, pk=claim_id)
@@ -88,8 +88,8 @@ def claim_captures(request: HttpRequest, claim_id: int) -> JsonResponse:
     return JsonResponse({"captures": rows, "pending": any(r.get("pending") for r in rows)})
 
 
-@desk_required
 @post_only(back=lambda capture_id: reverse("sources:capture", args=[capture_id]))
+@desk_required
 @once_per_submission
 def capture_text_rerun(request: HttpRequest, capture_id: int) -> HttpResponse:
     """Read a capture's text again from its archive (queued for a worker)."""
@@ -110,8 +110,8 @@ def _back_to_claim(claim_id: int, anchor: str) -> HttpResponse:
     return redirect(_claim_page(claim_id) + f"#{anchor}")
 
 
-@desk_required
 @post_only(back=_claim_page_of(EvidenceSuggestion, "suggestion_id"))
+@desk_required
 @once_per_submission
 def suggestion_confirm(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     suggestion = get_object_or_404(EvidenceSuggestion, pk=suggestion_id)
@@ -125,8 +125,8 @@ def suggestion_confirm(request: HttpRequest, suggestion_id: int) -> HttpResponse
     return _back_to_claim(suggestion.claim_id, "suggested-evidence")
 
 
-@desk_required
 @post_only(back=_claim_page_of(EvidenceSuggestion, "suggestion_id"))
+@desk_required
 @once_per_submission
 def suggestion_discard(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     suggestion = get_object_or_404(EvidenceSuggestion, pk=suggestion_id)
@@ -139,8 +139,8 @@ def suggestion_discard(request: HttpRequest, suggestion_id: int) -> HttpResponse
     return _back_to_claim(suggestion.claim_id, "suggested-evidence")
 
 
-@desk_required
 @post_only(back=_claim_page)
+@desk_required
 @once_per_submission
 def claim_match_again(request: HttpRequest, claim_id: int) -> HttpResponse:
     """Look for evidence again in the claim's archived sources (queued; the page shows it soon)."""
@@ -150,8 +150,8 @@ def claim_match_again(request: HttpRequest, claim_id: int) -> HttpResponse:
     return _back_to_claim(claim.pk, "suggested-evidence")
 
 
-@desk_required
 @post_only(back=_claim_page_of(RecheckAlert, "alert_id"))
+@desk_required
 @once_per_submission
 def recheck_alert_resolve(request: HttpRequest, alert_id: int) -> HttpResponse:
     alert = get_object_or_404(RecheckAlert, pk=alert_id)

@@ -19,8 +19,8 @@ from sources.models import Source
 from sources.views import SANDBOX_POLICY, _playback_capture
 
 
-@desk_required
 @post_only(back=lambda source_id: reverse("home"))
+@desk_required
 @once_per_submission
 def source_capture_browser(request: HttpRequest, source_id: int) -> HttpResponse:
     """A person asks for a browser capture of a source (audited as capture.queued by them)."""

@@ -260,6 +260,8 @@ def _seen(claim: Claim) -> dict[str, Any]:
         "text": claim.text,
         "assignee": claim.assignee.username if claim.assignee else None,
         "rating": claim.rating.slug if claim.rating else None,
+        "priority": claim.priority,
+        "due_date": claim.due_date,
         "published": claim.published_at is not None,
         "history": [e.action for e in claim_history(claim)],
         "comments": list(
@@ -305,7 +307,7 @@ def test_each_action_through_the_page_and_the_api_leaves_the_same_claim(
     api = APIClient()
     api.force_authenticate(actor)
     path, body = case.api(through_api, people)
-    method = api.patch if case.action == "edit" else api.post
+    method = api.patch if case.action in ("edit", "schedule") else api.post
     with django_capture_on_commit_callbacks() as api_effects:
         answer = method(path, body, format="json")
     assert answer.status_code in (200, 201), answer.content.decode()

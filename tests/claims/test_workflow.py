@@ -68,6 +68,14 @@ CASES = [
         lambda a, c, x: services.claim_assign(actor=a, claim=c, assignee=x["other"]),
     ),
     Case(
+        "schedule",
+        S.RESEARCHING,
+        "claim.scheduled",
+        S.RESEARCHING,
+        EDITORS,
+        lambda a, c, x: services.claim_schedule(actor=a, claim=c, priority=3),
+    ),
+    Case(
         "submit_for_review",
         S.RESEARCHING,
         "claim.submitted_for_review",
@@ -255,7 +263,8 @@ def test_wrong_state_message_says_what_is_possible_instead(claim_in, editor):
         services.claim_publish(actor=editor, claim=claim)
     assert refused.value.message == (
         "Cannot publish: the claim is in review; publish is allowed only when it is awaiting "
-        "approval. While in review you may: assign, request approval, edit, rate, comment."
+        "approval. While in review you may: assign, set the priority and due date, request "
+        "approval, edit, rate, comment."
     )
 
 

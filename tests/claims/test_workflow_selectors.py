@@ -95,14 +95,14 @@ def test_claim_history_is_in_order_with_its_actors(claim_in, editor, django_asse
         (
             S.NEW,
             "editor",
-            ["start_research", "assign", "dismiss", "edit", "comment"],
+            ["start_research", "assign", "schedule", "dismiss", "edit", "comment"],
         ),
         (S.RESEARCHING, "assignee", ["submit_for_review", "edit", "rate", "comment"]),
         (S.RESEARCHING, "fact_checker", ["edit", "rate", "comment"]),
         (
             S.AWAITING_APPROVAL,
             "editor",
-            ["assign", "send_back", "approve", "publish", "edit", "rate", "comment"],
+            ["assign", "schedule", "send_back", "approve", "publish", "edit", "rate", "comment"],
         ),
         (S.PUBLISHED, "editor", ["correct", "comment"]),
         (S.PUBLISHED, "fact_checker", ["comment"]),

@@ -79,7 +79,8 @@ def test_killed_worker_mid_capture_still_archives_exactly_once(
         for p in warc_dir.iterdir()
         if p.name.startswith((f"capture-{capture.pk}.", f"capture-{capture.pk}_"))
     ]
-    assert names == [f"capture-{capture.pk}.warc.gz"]
+    # One WARC and its one WACZ package: the capture was archived once.
+    assert sorted(names) == [f"capture-{capture.pk}.wacz", f"capture-{capture.pk}.warc.gz"]
 
 
 def test_emptied_redis_loses_no_capture(django_db_setup, server, fact_checker, claim):

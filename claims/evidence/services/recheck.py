@@ -19,7 +19,6 @@ from claims.evidence.models import (
 )
 from claims.extraction import find_figures, split_sentences
 from claims.models import ClaimState
-from claims.notifications import notify_recheck
 from factcheck.audit import audit_record
 from factcheck.errors import DomainError
 from factcheck.roles import is_editor
@@ -159,7 +158,6 @@ def evidence_recheck_capture(*, capture_id: int) -> list[RecheckAlert]:
                     "detail": detail,
                 },
             )
-            notify_recheck(claim=evidence.claim, detail=detail)
         alerts.append(alert)
     return alerts
 
