@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
-from claims import deadlines
+from claims import deadlines, workflow
 from claims.models import Claim
 from claims.services._base import (
     Actor,
@@ -41,13 +41,8 @@ def schedule_refusal(user: Any, claim: Claim) -> DomainError | None:
         return DomainError(
             "Only an editor may set a claim's priority or due date.", code="forbidden"
         )
-    if claim.state in deadlines.CLOSED_STATES:
-        return DomainError(
-            f"Cannot set the priority or due date: the claim is "
-            f"{claim.get_state_display().lower()}, and only open claims have a schedule.",
-            fields={"state": [claim.state]},
-        )
-    return None
+    # Only open claims have a schedule: the workflow's rule for the action, and its words.
+    return workflow.state_refusal("schedule", claim)
 
 
 def check_priority(priority: int) -> int:

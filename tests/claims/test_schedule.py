@@ -66,7 +66,7 @@ def test_a_fact_checker_may_not_schedule(claim_in, fact_checker):
 @pytest.mark.parametrize("state", [ClaimState.PUBLISHED, ClaimState.DISMISSED])
 def test_closed_claims_have_no_schedule(claim_in, editor, state):
     claim = claim_in(state)
-    with pytest.raises(DomainError, match="only open claims have a schedule"):
+    with pytest.raises(DomainError, match="allowed only when it is new or researching"):
         claim_schedule(actor=editor, claim=claim, due_date=TODAY)
 
 
