@@ -3,6 +3,9 @@
 Hand-written rather than ModelSerializer: the polled lists serialise values() rows, which is what
 makes them fast (see DESIGN.md's figures). Each shape here has a documenting serializer of the
 same name in api/serializers.py; the schemathesis test checks that they agree.
+
+One module over 400 lines: it mirrors api/serializers.py shape for shape, so the two are read
+(and tested) side by side.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""Articles, claims with their structured figures, the rating scale, ratings and verdicts."""
+"""Articles, claims with their structured figures, the rating scale, ratings and verdicts.
+
+One module over 400 lines: Django's convention of one models module per app (evidence has its
+own, claims/evidence/models.py); the choices sit next to the fields and checks that use them."""
 
 from __future__ import annotations
 

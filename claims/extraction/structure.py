@@ -16,6 +16,9 @@ Read left to right over the figures of one sentence, with the words between them
 Ranges ("30 to 35 hours", "$71 to $75 billion", "15-20%") become one figure with a low and a
 high end. A count written without its noun takes the noun of the figure it is compared with
 ("from 13,003 vessels to 12,638") or of its concept ("visitors ... rising to 36,869,900").
+
+One module over 400 lines: one left-to-right reading of a sentence's figures whose rules use
+each other's results.
 """
 
 from __future__ import annotations
