@@ -161,7 +161,7 @@ def test_the_api_capture_carries_its_package(client, fact_checker, packaged):
 def test_the_live_poll_waits_for_the_package_and_then_reports_it(client, fact_checker, packaged):
     claim, capture = packaged
     client.force_login(fact_checker)
-    url = reverse("sources:claim-captures", args=[claim.pk])
+    url = reverse("evidence:claim-captures", args=[claim.pk])
     done = json.loads(client.get(url).content)
     assert done["pending"] is False
     assert done["captures"][0]["package"]["state"] == "timestamped"
