@@ -29,8 +29,8 @@ from sources.models import Capture, CaptureKind, CaptureState, Source, TextStatu
 from sources.policy import fetch_policy
 from sources.politeness import host_slot
 from sources.services.archive_files import SOFTWARE, _store
-from sources.services.capturing import CaptureOutcome, _finish, _transient
-from sources.services.jobs import WORKER, _claim, send_browser_capture_tasks
+from sources.services.capturing import CaptureOutcome, _finish, _transient, capture_begin
+from sources.services.jobs import WORKER, send_browser_capture_tasks
 from sources.services.text_reading import _limit_reason, _read_text
 from sources.wacz import package_capture
 
@@ -140,17 +140,10 @@ def _warc_name(capture_id: int) -> str:
 
 def browser_capture_perform(*, capture_id: int) -> CaptureOutcome:
     """Run one browser capture. Idempotent: a capture not queued is left alone."""
-    if not _claim(capture_id):
-        state = Capture.objects.filter(pk=capture_id).values_list("state", flat=True).first()
-        return CaptureOutcome(state or "missing", detail="not queued: nothing to do")
-    capture = Capture.objects.select_related("source").get(pk=capture_id)
-    if capture.attempts > settings.CAPTURE_MAX_ATTEMPTS:
-        reason = (
-            f"gave up after {capture.attempts - 1} attempts that ended without a result "
-            "(the worker was stopped at its time limit or lost)"
-        )
-        _finish(capture, CaptureState.FAILED, reason=reason)
-        return CaptureOutcome(CaptureState.FAILED, detail=reason)
+    capture, outcome = capture_begin(capture_id)
+    if capture is None:
+        assert outcome is not None
+        return outcome
     url = capture.requested_url or capture.source.url
     budgets = browser_budgets()
     try:

@@ -79,11 +79,12 @@ def _finish(
     return bool(done)
 
 
-def capture_perform(*, capture_id: int) -> CaptureOutcome:
-    """Fetch, archive and extract one capture. Idempotent: a capture not queued is left alone."""
+def capture_begin(capture_id: int) -> tuple[Capture | None, CaptureOutcome | None]:
+    """Claim a queued capture for this worker: (the capture, None) to run it, or (None, the
+    outcome) when there is nothing to run. Shared by the HTTP and the browser capture."""
     if not _claim(capture_id):
         state = Capture.objects.filter(pk=capture_id).values_list("state", flat=True).first()
-        return CaptureOutcome(state or "missing", detail="not queued: nothing to do")
+        return None, CaptureOutcome(state or "missing", detail="not queued: nothing to do")
     capture = Capture.objects.select_related("source").get(pk=capture_id)
     if capture.attempts > settings.CAPTURE_MAX_ATTEMPTS:
         # Every earlier attempt was claimed and never finished: the worker was killed (at the
@@ -93,7 +94,16 @@ def capture_perform(*, capture_id: int) -> CaptureOutcome:
             "(the worker was stopped at its time limit or lost)"
         )
         _finish(capture, CaptureState.FAILED, reason=reason)
-        return CaptureOutcome(CaptureState.FAILED, detail=reason)
+        return None, CaptureOutcome(CaptureState.FAILED, detail=reason)
+    return capture, None
+
+
+def capture_perform(*, capture_id: int) -> CaptureOutcome:
+    """Fetch, archive and extract one capture. Idempotent: a capture not queued is left alone."""
+    capture, outcome = capture_begin(capture_id)
+    if capture is None:
+        assert outcome is not None
+        return outcome
     if capture.is_upload:
         return _read_upload(capture)
     url = capture.requested_url or capture.source.url
